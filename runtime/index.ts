@@ -1,0 +1,31 @@
+/**
+ * pseud: typed, bidirectional RPC over ZeroMQ, speaking pseud protocol v1.
+ * Every public export, by name.
+ */
+export { type Caller, type RemoteMethod, type RemoteProxy, remoteProxy } from "./caller.js";
+export { Client, type ClientEvents, type ClientOptions } from "./client.js";
+export { type ContextRegisterOptions, Endpoint } from "./endpoint.js";
+export {
+  AbortedError,
+  ClosedError,
+  EncodeError,
+  PSEUD_ERROR_CODES,
+  ProtocolError,
+  type ProtocolFault,
+  PseudError,
+  type PseudErrorCode,
+  RemoteError,
+  ServiceNotFoundError,
+  TimeoutError,
+  UnauthorizedError,
+  UnreachableError,
+} from "./errors.js";
+export { consoleLogger, type LogFields, type Logger, type LogLevel, silentLogger } from "./logger.js";
+export { type CallContext, DEFAULT_DOMAIN, type Predicate } from "./peer/call-context.js";
+export type { ContextHandler, Handler, RegisterOptions } from "./peer/registry.js";
+export { type CallOptions, DEFAULT_TIMEOUT_MS, type PeerOptions } from "./peer/rpc-peer.js";
+export { decodeValue, encodeValue } from "./protocol/codec.js";
+export { type Credential, type Decoded, decodeFrames, encodeMessage, type Failure, type Message, type Work } from "./protocol/frames.js";
+export { newMessageId } from "./protocol/message-id.js";
+export { MESSAGE_TYPES, type MessageType } from "./protocol/message-types.js";
+export { type PeerCaller, type PeerInfo, Server, type ServerEvents, type ServerOptions } from "./server.js";

@@ -1,0 +1,138 @@
+import type { Logger } from "../logger.js";
+import type { Failure, Work } from "../protocol/frames.js";
+import type { CallContext, Predicate } from "./call-context.js";
+import { DEFAULT_DOMAIN } from "./call-context.js";
+import type { Registration, Registry } from "./registry.js";
+
+/** What a WORK comes to: a value for OK, or a failure for ERROR. */
+export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly failure: Failure };
+
+/** How the dispatcher turns exceptions into ERROR bodies. */
+export interface DispatcherOptions {
+  /** Send the handler's stack as the remote traceback (default true); turn off to keep internals private. */
+  readonly sendTracebacks: boolean;
+  readonly logger: Logger;
+}
+
+/**
+ * Inbound WORK → the registration whose domain admits the caller → arguments
+ * mapped → the handler run → an {@link Outcome}. Never rejects: every fault
+ * becomes a failure with a class name a Python peer understands.
+ */
+export class Dispatcher {
+  private readonly predicates = new Map<string, Predicate>([[DEFAULT_DOMAIN, () => true]]);
+
+  constructor(
+    private readonly registry: Registry,
+    private readonly options: DispatcherOptions,
+  ) {}
+
+  /** Sets the predicate of a domain. The default domain's cannot be changed: it admits everyone. */
+  setPredicate(domain: string, predicate: Predicate): void {
+    if (domain === DEFAULT_DOMAIN) throw new Error("the default domain admits every caller; its predicate is fixed");
+    this.predicates.set(domain, predicate);
+  }
+
+  async dispatch(work: Work, context: CallContext): Promise<Outcome> {
+    let registration: Registration | undefined;
+    try {
+      registration = await this.select(work.method, context);
+    } catch (error) {
+      return { ok: false, failure: this.failureOf(error) };
+    }
+    if (registration === undefined) {
+      return {
+        ok: false,
+        failure: {
+          className: "ServiceNotFoundError",
+          message: `no method ${JSON.stringify(work.method)} is registered for this caller`,
+          traceback: "",
+        },
+      };
+    }
+    const mapped = mapArguments(registration, work);
+    if (!mapped.ok) return { ok: false, failure: { className: "TypeError", message: mapped.message, traceback: "" } };
+    try {
+      const handler = registration.handler as (...args: unknown[]) => unknown;
+      const value = registration.withContext ? handler(context, ...mapped.args) : handler(...mapped.args);
+      return { ok: true, value: isThenable(value) ? await value : value };
+    } catch (error) {
+      return { ok: false, failure: this.failureOf(error) };
+    }
+  }
+
+  /** Turns anything thrown into an ERROR body. */
+  failureOf(error: unknown): Failure {
+    if (error instanceof Error) {
+      return {
+        className: exceptionName(error.name),
+        message: error.message,
+        traceback: this.options.sendTracebacks ? (error.stack ?? "") : "",
+      };
+    }
+    return { className: "Error", message: String(error), traceback: "" };
+  }
+
+  private async select(method: string, context: CallContext): Promise<Registration | undefined> {
+    for (const registration of this.registry.find(method)) {
+      const predicate = this.predicates.get(registration.domain);
+      if (predicate === undefined) {
+        this.options.logger.warn("domain has no predicate; it admits nobody", { method, domain: registration.domain });
+        continue;
+      }
+      const admitted = predicate(context);
+      if (admitted === true || (admitted !== false && (await admitted))) return registration;
+    }
+    return undefined;
+  }
+}
+
+type Mapped = { readonly ok: true; readonly args: unknown[] } | { readonly ok: false; readonly message: string };
+
+/**
+ * Positional and keyword arguments → the handler's argument list, with
+ * Python's rules and Python's messages: a keyword must name a parameter, and
+ * must not name one already given positionally. Parameters left out are
+ * `undefined`, so JavaScript default values apply.
+ */
+export function mapArguments(registration: Registration, work: Work): Mapped {
+  const keys = Object.keys(work.kwargs);
+  const { params, name } = registration;
+  if (params === undefined) {
+    if (keys.length === 0) return { ok: true, args: work.args as unknown[] };
+    return { ok: false, message: `${name}() takes no keyword arguments (its parameters are not named in its registration)` };
+  }
+  if (work.args.length > params.length) {
+    return {
+      ok: false,
+      message: `${name}() takes ${params.length} positional argument${params.length === 1 ? "" : "s"} but ${work.args.length} were given`,
+    };
+  }
+  if (keys.length === 0) return { ok: true, args: work.args as unknown[] };
+  const args = [...work.args];
+  let last = args.length;
+  for (const key of keys) {
+    const index = params.indexOf(key);
+    if (index === -1) return { ok: false, message: `${name}() got an unexpected keyword argument '${key}'` };
+    if (index < work.args.length) return { ok: false, message: `${name}() got multiple values for argument '${key}'` };
+    args[index] = work.kwargs[key];
+    last = Math.max(last, index + 1);
+  }
+  args.length = last;
+  return { ok: true, args };
+}
+
+/**
+ * The reference rebuilds an exception by class name, and hangs its caller on
+ * a builtin that is not an exception (`str`, `None`…). Exception classes are
+ * capitalised identifiers; anything else is sent as `Error`.
+ */
+function exceptionName(name: string): string {
+  return /^[A-Z][A-Za-z0-9_]*$/.test(name) && !NOT_EXCEPTIONS.has(name) ? name : "Error";
+}
+
+const NOT_EXCEPTIONS = new Set(["None", "True", "False", "Ellipsis", "NotImplemented"]);
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}

@@ -1,0 +1,83 @@
+import { AbortedError, TimeoutError } from "../errors.js";
+
+interface PendingCall {
+  readonly method: string;
+  /** The routing id the WORK went to, as latin1 text: only that peer may answer. */
+  readonly peer: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
+}
+
+/** What {@link PendingCalls.settle} did with a reply. */
+export type SettleOutcome = "settled" | "unknown" | "wrong-peer";
+
+/**
+ * The table of outgoing calls: message id → the caller's promise and its
+ * timer. `take` is the only way out of the table, so only the first of a
+ * reply, a timeout, an abort or `rejectAll` settles a call.
+ */
+export class PendingCalls {
+  private readonly calls = new Map<string, PendingCall>();
+
+  /** How many calls await their reply. */
+  get size(): number {
+    return this.calls.size;
+  }
+
+  /**
+   * Registers a call and returns its promise. The call fails with
+   * {@link TimeoutError} after `timeoutMs`, or with {@link AbortedError} when
+   * `signal` fires.
+   */
+  add(id: string, peer: string, method: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new AbortedError(method, signal.reason));
+      const timer = setTimeout(() => this.reject(id, new TimeoutError(method, timeoutMs)), timeoutMs);
+      const onAbort = signal && (() => this.reject(id, new AbortedError(method, signal.reason)));
+      signal?.addEventListener("abort", onAbort as () => void, { once: true });
+      this.calls.set(id, { method, peer, resolve, reject, timer, signal, onAbort });
+    });
+  }
+
+  /** Settles the call `id` with a reply that came from `peer`; a reply from any other peer is refused. */
+  settle(id: string, peer: string, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): SettleOutcome {
+    const call = this.calls.get(id);
+    if (call === undefined) return "unknown";
+    if (call.peer !== peer) return "wrong-peer";
+    this.take(id);
+    if (outcome.ok) call.resolve(outcome.value);
+    else call.reject(outcome.error);
+    return "settled";
+  }
+
+  /** Fails one call; false when it had already settled. */
+  reject(id: string, error: Error): boolean {
+    const call = this.take(id);
+    call?.reject(error);
+    return call !== undefined;
+  }
+
+  /** The method a pending call invoked, for log lines. */
+  methodOf(id: string): string | undefined {
+    return this.calls.get(id)?.method;
+  }
+
+  /** Fails every pending call (on close), or those sent to one peer (when it is lost). */
+  rejectAll(makeError: () => Error, peer?: string): void {
+    for (const [id, call] of this.calls) {
+      if (peer === undefined || call.peer === peer) this.reject(id, makeError());
+    }
+  }
+
+  private take(id: string): PendingCall | undefined {
+    const call = this.calls.get(id);
+    if (call === undefined) return undefined;
+    this.calls.delete(id);
+    clearTimeout(call.timer);
+    if (call.onAbort) call.signal?.removeEventListener("abort", call.onAbort);
+    return call;
+  }
+}

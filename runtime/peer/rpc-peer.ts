@@ -1,0 +1,220 @@
+import { ClosedError, EncodeError, errorFromRemote } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { decodeFrames, type Decoded, encodeMessage, type Message } from "../protocol/frames.js";
+import { newMessageId } from "../protocol/message-id.js";
+import { RouterSocket, type RouterSocketOptions } from "../transport/router-socket.js";
+import type { CallContext, Predicate } from "./call-context.js";
+import { Dispatcher, type Outcome } from "./dispatcher.js";
+import { PendingCalls } from "./pending-calls.js";
+import { Registry } from "./registry.js";
+
+/** Per-call options, all optional. */
+export interface CallOptions {
+  /** Fail with TimeoutError when no reply came within this many ms (default: the peer's, 5000). */
+  readonly timeoutMs?: number;
+  /** Fail with AbortedError when this signal fires. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a Client and a Server share: how they log, time out and report errors. */
+export interface PeerOptions {
+  /** Where dropped messages and faults are reported; default `consoleLogger("warn")`. */
+  readonly logger?: Logger;
+  /** Default call timeout in ms; the reference's is 5000. */
+  readonly timeoutMs?: number;
+  /** Send a handler's stack trace with its ERROR (default true). */
+  readonly sendTracebacks?: boolean;
+}
+
+/** What a client or server hears from its peer layer. */
+export interface PeerHooks {
+  /** A peer spoke (a probe or any valid message). */
+  onPeerSeen(routingId: Buffer): void;
+}
+
+/** The ROUTER envelope a reply goes back in: with the empty delimiter, as sent by ROUTER, DEALER and REQ peers, or without. */
+type Envelope = readonly [routingId: Buffer] | readonly [routingId: Buffer, delimiter: Buffer];
+
+const EMPTY = Buffer.alloc(0);
+export const DEFAULT_TIMEOUT_MS = 5_000;
+
+/**
+ * The half of pseud that client and server share: one ROUTER socket, the
+ * table of outgoing calls, the registry and dispatcher of incoming ones.
+ *
+ * A message's way in: socket → envelope → `decodeFrames` → by type: WORK to
+ * the dispatcher, OK/ERROR to the pending calls. A call's way out:
+ * `call` → pending table → `encodeMessage` → send queue → socket.
+ */
+export class RpcPeer {
+  readonly registry = new Registry();
+  private readonly pending = new PendingCalls();
+  private readonly dispatcher: Dispatcher;
+  private readonly socket: RouterSocket;
+  private readonly logger: Logger;
+  private readonly timeoutMs: number;
+  private closed = false;
+
+  constructor(
+    socketOptions: RouterSocketOptions,
+    options: PeerOptions & { readonly logger: Logger },
+    private readonly hooks: PeerHooks,
+  ) {
+    this.logger = options.logger;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.dispatcher = new Dispatcher(this.registry, {
+      sendTracebacks: options.sendTracebacks ?? true,
+      logger: this.logger,
+    });
+    this.socket = new RouterSocket(socketOptions, (frames) => this.receive(frames));
+  }
+
+  /** Sets the predicate that admits callers to a domain's registrations. */
+  setPredicate(domain: string, predicate: Predicate): void {
+    this.dispatcher.setPredicate(domain, predicate);
+  }
+
+  bind(endpoint: string): Promise<string> {
+    return this.socket.bind(endpoint);
+  }
+
+  connect(endpoint: string): void {
+    this.socket.connect(endpoint);
+  }
+
+  /**
+   * Calls `method` on the peer with routing id `peer`. Settles exactly once:
+   * the result, a remote error, or a local TimeoutError, AbortedError,
+   * EncodeError, UnreachableError or ClosedError.
+   *
+   * @param waitForPeerMs how long an unconnected peer is waited for (within the call's timeout).
+   */
+  call(
+    peer: Buffer,
+    method: string,
+    args: readonly unknown[],
+    kwargs: Readonly<Record<string, unknown>>,
+    options: CallOptions,
+    waitForPeerMs: number,
+  ): Promise<unknown> {
+    if (this.closed) return Promise.reject(new ClosedError(`cannot call ${method}: the peer is closed`));
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const id = newMessageId();
+    let frames: Buffer[];
+    try {
+      frames = [peer, EMPTY, ...encodeMessage({ type: "WORK", id, work: { method, args, kwargs } })];
+    } catch (error) {
+      return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : error);
+    }
+    const key = id.toString("latin1");
+    const result = this.pending.add(key, peer.toString("latin1"), method, timeoutMs, options.signal);
+    const retryUntil = Date.now() + Math.min(waitForPeerMs, timeoutMs);
+    this.socket.send(frames, retryUntil).catch((error: Error) => this.pending.reject(key, error));
+    return result;
+  }
+
+  /** Fails the calls pending on one peer, at once. */
+  failCallsTo(peer: Buffer, makeError: () => Error): void {
+    this.pending.rejectAll(makeError, peer.toString("latin1"));
+  }
+
+  /** Fails every pending call with ClosedError and closes the socket. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.pending.rejectAll(() => new ClosedError("the peer was closed before the call settled"));
+    this.socket.close();
+  }
+
+  private receive(frames: Buffer[]): void {
+    const routingId = frames[0];
+    if (routingId === undefined || frames.length < 2) {
+      this.logger.warn("message dropped", { fault: "ENVELOPE", detail: `${frames.length} frame(s)` });
+      return;
+    }
+    const second = frames[1] as Buffer;
+    if (frames.length === 2 && second.length === 0) {
+      this.hooks.onPeerSeen(routingId); // a probe: the peer's connection is up
+      return;
+    }
+    const delimited = second.length === 0;
+    const envelope: Envelope = delimited ? [routingId, EMPTY] : [routingId];
+    const decoded = decodeFrames(delimited ? frames.slice(2) : frames.slice(1));
+    if (!decoded.ok) return this.refuse(envelope, decoded);
+    this.hooks.onPeerSeen(routingId);
+    const message = decoded.message;
+    switch (message.type) {
+      case "WORK":
+        return this.serve(envelope, message.id, message.work);
+      case "OK":
+        return this.settle(routingId, message, { ok: true, value: message.value });
+      case "ERROR": {
+        const { className, message: text, traceback } = message.failure;
+        const method = this.pending.methodOf(message.id.toString("latin1")) ?? "";
+        return this.settle(routingId, message, { ok: false, error: errorFromRemote(method, className, text, traceback) });
+      }
+      case "HEARTBEAT":
+        return;
+      case "HELLO":
+      case "AUTHENTICATED":
+      case "UNAUTHORIZED":
+        this.logger.warn("message dropped: no authentication plugin handles it", {
+          peer: routingId,
+          type: message.type,
+        });
+        return;
+    }
+  }
+
+  private serve(envelope: Envelope, id: Buffer, work: { method: string; args: readonly unknown[]; kwargs: Readonly<Record<string, unknown>> }): void {
+    const context: CallContext = { peer: envelope[0], method: work.method, messageId: id, identity: undefined };
+    void this.dispatcher.dispatch(work, context).then((outcome) => this.reply(envelope, id, work.method, outcome));
+  }
+
+  private reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome): void {
+    if (this.closed) {
+      this.logger.debug("reply dropped: the peer is closed", { method });
+      return;
+    }
+    let frames: Buffer[];
+    try {
+      frames = [...envelope, ...encodeMessage(toReply(id, outcome))];
+    } catch (error) {
+      const failure = this.dispatcher.failureOf(
+        new TypeError(`the result of ${method} cannot be encoded: ${error instanceof Error ? error.message : String(error)}`),
+      );
+      frames = [...envelope, ...encodeMessage({ type: "ERROR", id, failure })];
+    }
+    this.socket.send(frames).catch((error: unknown) => {
+      this.logger.warn("reply dropped: the caller is gone", { peer: envelope[0], method, error });
+    });
+  }
+
+  private settle(peer: Buffer, message: Message, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): void {
+    const result = this.pending.settle(message.id.toString("latin1"), peer.toString("latin1"), outcome);
+    if (result === "settled") return;
+    this.logger.warn(
+      result === "unknown"
+        ? "reply dropped: no pending call has its id (late, duplicate or unknown)"
+        : "reply dropped: it came from a peer the call was not sent to",
+      { peer, type: message.type, id: message.id },
+    );
+  }
+
+  /** A message that does not decode: log it; answer a WORK, or fail the call a reply was meant for. */
+  private refuse(envelope: Envelope, decoded: Extract<Decoded, { ok: false }>): void {
+    const { error, type, id } = decoded;
+    this.logger.warn("message dropped", { peer: envelope[0], fault: error.fault, detail: error.message, type });
+    if (id === undefined || this.closed) return;
+    if (type === "WORK") {
+      const failure = { className: "ProtocolError", message: error.message, traceback: "" };
+      this.socket.send([...envelope, ...encodeMessage({ type: "ERROR", id, failure })]).catch(() => {});
+    } else if (type === "OK" || type === "ERROR") {
+      this.pending.settle(id.toString("latin1"), envelope[0].toString("latin1"), { ok: false, error });
+    }
+  }
+}
+
+function toReply(id: Buffer, outcome: Outcome): Message {
+  return outcome.ok ? { type: "OK", id, value: outcome.value } : { type: "ERROR", id, failure: outcome.failure };
+}

@@ -1,0 +1,166 @@
+import { Decoder, Encoder, ExtData, ExtensionCodec } from "@msgpack/msgpack";
+import { EncodeError, ProtocolError } from "../errors.js";
+
+/**
+ * msgpack as pseud peers speak it (PROTOCOL.md, "Encoding facts"): str ↔
+ * string, bin ↔ Uint8Array, maps with string keys only, `Date` ↔ the standard
+ * timestamp extension (-1), integers beyond 2^53 ↔ bigint. Python's pickled
+ * datetime extensions (123–126) are refused: unpickling a peer's bytes is a
+ * remote-code-execution hole in the reference.
+ *
+ * One encoder and one decoder are configured once and reused for every
+ * message.
+ */
+
+/** Python pseud's pickle-carrying extension types, refused on receipt. */
+const PICKLED_EXT_TYPES: Readonly<Record<number, string>> = {
+  123: "tzinfo",
+  124: "timedelta",
+  125: "datetime",
+  126: "date",
+};
+
+const TWO_POW_32 = 2 ** 32;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Thrown inside the fast encoder when a value holds a bigint; caught by encodeValue. */
+const NEEDS_BIGINT_PATH = Symbol("needs the bigint encoder");
+
+const extensionCodec = new ExtensionCodec();
+for (const [type, pythonType] of Object.entries(PICKLED_EXT_TYPES)) {
+  extensionCodec.register({
+    type: Number(type),
+    encode: () => null,
+    decode: () => {
+      throw new ProtocolError(
+        "PICKLED_EXT",
+        `msgpack extension type ${type} (a pickled Python ${pythonType}) is refused: ` +
+          "pickles from a peer are unsafe; send dates as the msgpack timestamp extension (-1)",
+      );
+    },
+  });
+}
+// The fast encoder hands every non-primitive to the extension codec before
+// encoding it; this hook refuses what msgpack would silently mangle and
+// detects bigints, which only the second encoder can write.
+extensionCodec.register({
+  type: 0,
+  encode: (input: unknown) => {
+    if (typeof input === "bigint") throw NEEDS_BIGINT_PATH;
+    if (typeof input === "function" || typeof input === "symbol")
+      throw new EncodeError(`a ${typeof input} cannot be encoded as msgpack`);
+    if (input instanceof Map || input instanceof Set)
+      throw new EncodeError(`a ${input.constructor.name} cannot be encoded as msgpack; use a plain object or an array`);
+    return null;
+  },
+  decode: (data: Uint8Array, type: number) => new ExtData(type, data),
+});
+
+const encoderOptions = { extensionCodec, ignoreUndefined: false } as const;
+/** Writes numbers in their smallest msgpack form, as Python does. */
+const numberEncoder = new Encoder(encoderOptions);
+/** Writes bigints as int64/uint64; used only for values that hold one (see toBigIntForm). */
+const bigintEncoder = new Encoder({ ...encoderOptions, useBigInt64: true });
+const decoder = new Decoder({
+  extensionCodec,
+  useBigInt64: true,
+  mapKeyConverter: (key: unknown) => {
+    if (typeof key === "string") return key;
+    throw new ProtocolError("BODY", `map key ${String(key)} is not a string (pseud maps have string keys only)`);
+  },
+});
+
+/**
+ * Encodes one value. Throws {@link EncodeError} for what msgpack cannot carry:
+ * functions, symbols, Map and Set, bigints outside the 64-bit range.
+ */
+export function encodeValue(value: unknown): Uint8Array {
+  try {
+    return numberEncoder.encode(value);
+  } catch (error) {
+    if (error === NEEDS_BIGINT_PATH) return encodeWithBigInts(value);
+    if (error instanceof EncodeError) throw error;
+    throw new EncodeError(`value cannot be encoded as msgpack: ${errorText(error)}`, { cause: error });
+  }
+}
+
+function encodeWithBigInts(value: unknown): Uint8Array {
+  const converted = toBigIntForm(value);
+  try {
+    return bigintEncoder.encode(converted);
+  } catch (error) {
+    if (error instanceof EncodeError) throw error;
+    throw new EncodeError(`value cannot be encoded as msgpack: ${errorText(error)}`, { cause: error });
+  }
+}
+
+/**
+ * The bigint encoder writes every bigint as int64/uint64 but, unlike the
+ * number encoder, writes integers of 2^32 and over as float64. So before
+ * using it, such integers become bigints too (on a copy; the caller's value
+ * is untouched), and out-of-range bigints are refused here, not wrapped.
+ */
+function toBigIntForm(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    if (value < INT64_MIN || value > UINT64_MAX)
+      throw new EncodeError(`bigint ${value} is outside the 64-bit range msgpack can carry`);
+    return value;
+  }
+  if (typeof value === "number") {
+    return Number.isSafeInteger(value) && Math.abs(value) >= TWO_POW_32 ? BigInt(value) : value;
+  }
+  if (Array.isArray(value)) return value.map(toBigIntForm);
+  if (isPlainRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = toBigIntForm(value[key]);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Decodes one value. Throws {@link ProtocolError} (fault PICKLED_EXT or BODY)
+ * or the msgpack library's own error for bytes that are not msgpack.
+ */
+export function decodeValue(bytes: Uint8Array): unknown {
+  const value = decoder.decode(bytes);
+  // int64/uint64 decode as bigint; those in the safe range become numbers
+  // again. Such integers start with byte 0xcf or 0xd3, so a message without
+  // either byte anywhere (a fast native scan) needs no walk.
+  if (mayHoldInt64(bytes)) return numbersWhereSafe(value);
+  return value;
+}
+
+function mayHoldInt64(bytes: Uint8Array): boolean {
+  return bytes.indexOf(0xcf) !== -1 || bytes.indexOf(0xd3) !== -1;
+}
+
+/** Replaces, in place, bigints within ±(2^53 − 1) by numbers; the value was just decoded and is ours. */
+function numbersWhereSafe(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = numbersWhereSafe(value[i]);
+  } else if (isPlainRecord(value)) {
+    for (const key of Object.keys(value)) value[key] = numbersWhereSafe(value[key]);
+  }
+  return value;
+}
+
+/** A plain object as msgpack maps decode to: not an array, a byte array, a Date or extension data. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !ArrayBuffer.isView(value) &&
+    !(value instanceof Date) &&
+    !(value instanceof ExtData)
+  );
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,176 @@
+import { ProtocolError, type ProtocolFault } from "../errors.js";
+import { decodeValue, encodeValue } from "./codec.js";
+import {
+  MESSAGE_ID_LENGTH,
+  MESSAGE_TYPES,
+  type MessageType,
+  TEXT_BODY_TYPES,
+  TYPE_BY_BYTE,
+  VERSION_V1,
+} from "./message-types.js";
+
+/** The body of a WORK: which method, with which arguments. */
+export interface Work {
+  /** Dotted wire name: `"string.upper"`. */
+  readonly method: string;
+  readonly args: readonly unknown[];
+  readonly kwargs: Readonly<Record<string, unknown>>;
+}
+
+/** The body of an ERROR: the remote exception. */
+export interface Failure {
+  /** A stable contract: `ValueError`, `ServiceNotFoundError`… */
+  readonly className: string;
+  readonly message: string;
+  /** For people to read; never parsed. */
+  readonly traceback: string;
+}
+
+/** A login or password as HELLO carries it: the reference sends msgpack bin, others str. */
+export type Credential = string | Uint8Array;
+
+/** One pseud message, the four frames after the ROUTER envelope, decoded. */
+export type Message =
+  | { readonly type: "WORK"; readonly id: Buffer; readonly work: Work }
+  | { readonly type: "OK"; readonly id: Buffer; readonly value: unknown }
+  | { readonly type: "ERROR"; readonly id: Buffer; readonly failure: Failure }
+  | { readonly type: "HELLO"; readonly id: Buffer; readonly login: Credential; readonly password: Credential }
+  | { readonly type: "AUTHENTICATED" | "UNAUTHORIZED" | "HEARTBEAT"; readonly id: Buffer; readonly text: string };
+
+/**
+ * The result of decoding. A failure says what it could still read: the type
+ * and message id let the receiver answer a broken WORK, or settle the call a
+ * broken reply was meant for, instead of leaving it to time out.
+ */
+export type Decoded =
+  | { readonly ok: true; readonly message: Message }
+  | { readonly ok: false; readonly error: ProtocolError; readonly type?: MessageType; readonly id?: Buffer };
+
+const TYPE_FRAMES: Readonly<Record<MessageType, Buffer>> = Object.fromEntries(
+  (Object.entries(MESSAGE_TYPES) as [MessageType, number][]).map(([name, byte]) => [name, Buffer.of(byte)]),
+) as Record<MessageType, Buffer>;
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Encodes a message as its four frames `[VERSION, MESSAGE_ID, TYPE, BODY]`.
+ * Throws {@link EncodeError} when a value in the body cannot be encoded.
+ */
+export function encodeMessage(message: Message): Buffer[] {
+  return [VERSION_V1, message.id, TYPE_FRAMES[message.type], encodeBody(message)];
+}
+
+function encodeBody(message: Message): Buffer {
+  switch (message.type) {
+    case "WORK":
+      return packed([message.work.method, message.work.args, message.work.kwargs]);
+    case "OK":
+      return packed(message.value);
+    case "ERROR":
+      return packed([message.failure.className, message.failure.message, message.failure.traceback]);
+    case "HELLO":
+      return packed([message.login, message.password]);
+    case "AUTHENTICATED":
+    case "UNAUTHORIZED":
+    case "HEARTBEAT":
+      return message.text === "" ? EMPTY : Buffer.from(message.text, "utf8");
+  }
+}
+
+function packed(value: unknown): Buffer {
+  const bytes = encodeValue(value);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Decodes the four pseud frames that follow the ROUTER envelope. Never throws. */
+export function decodeFrames(frames: readonly Buffer[]): Decoded {
+  if (frames.length !== 4) return fail("FRAME_COUNT", `expected 4 frames after the envelope, got ${frames.length}`);
+  const [version, id, typeFrame, body] = frames as [Buffer, Buffer, Buffer, Buffer];
+  if (!version.equals(VERSION_V1)) return fail("VERSION", `unsupported version frame 0x${version.toString("hex")}`);
+  const type = typeFrame.length === 1 ? TYPE_BY_BYTE.get(typeFrame[0] as number) : undefined;
+  if (type === undefined) return fail("TYPE", `unknown message type 0x${typeFrame.toString("hex")}`);
+  if (type !== "HEARTBEAT" && id.length !== MESSAGE_ID_LENGTH)
+    return fail("MESSAGE_ID", `${type} message id is ${id.length} bytes, expected ${MESSAGE_ID_LENGTH}`, type);
+  if (TEXT_BODY_TYPES.has(type)) {
+    return { ok: true, message: { type: type as "HEARTBEAT", id, text: body.toString("utf8") } };
+  }
+  let value: unknown;
+  try {
+    value = decodeValue(body);
+  } catch (cause) {
+    if (cause instanceof ProtocolError) return { ok: false, error: cause, type, id };
+    return fail("BODY", `${type} body is not msgpack: ${cause instanceof Error ? cause.message : String(cause)}`, type, id, cause);
+  }
+  switch (type) {
+    case "OK":
+      return { ok: true, message: { type, id, value } };
+    case "WORK":
+      return decodeWork(id, value);
+    case "ERROR":
+      return decodeFailure(id, value);
+    default:
+      return decodeHello(id, value);
+  }
+}
+
+function decodeWork(id: Buffer, body: unknown): Decoded {
+  if (!Array.isArray(body) || body.length !== 3)
+    return fail("WORK_BODY", `WORK body must be [method, args, kwargs], got ${describe(body)}`, "WORK", id);
+  const [method, args, kwargs] = body as [unknown, unknown, unknown];
+  if (typeof method !== "string" || method === "")
+    return fail("WORK_BODY", `WORK method name must be a non-empty string, got ${describe(method)}`, "WORK", id);
+  if (!Array.isArray(args))
+    return fail("WORK_BODY", `WORK positional arguments must be an array, got ${describe(args)}`, "WORK", id);
+  if (!isMap(kwargs))
+    return fail("WORK_BODY", `WORK keyword arguments must be a map, got ${describe(kwargs)}`, "WORK", id);
+  return { ok: true, message: { type: "WORK", id, work: { method, args, kwargs } } };
+}
+
+function decodeFailure(id: Buffer, body: unknown): Decoded {
+  if (!Array.isArray(body) || body.length !== 3 || typeof body[0] !== "string" || body[0] === "")
+    return fail("ERROR_BODY", `ERROR body must be [class name, message, traceback], got ${describe(body)}`, "ERROR", id);
+  const [className, message, traceback] = body as [string, unknown, unknown];
+  return {
+    ok: true,
+    message: { type: "ERROR", id, failure: { className, message: text(message), traceback: text(traceback) } },
+  };
+}
+
+function decodeHello(id: Buffer, body: unknown): Decoded {
+  if (!Array.isArray(body) || body.length !== 2 || !body.every(isCredential))
+    return fail("HELLO_BODY", `HELLO body must be [login, password] as strings or bytes, got ${describe(body)}`, "HELLO", id);
+  const [login, password] = body as [Credential, Credential];
+  return { ok: true, message: { type: "HELLO", id, login, password } };
+}
+
+function isCredential(value: unknown): value is Credential {
+  return typeof value === "string" || value instanceof Uint8Array;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof Date)
+  );
+}
+
+/** An ERROR's message and traceback are text; anything else a peer sent is shown, not trusted. */
+function text(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === null || value === undefined) return "";
+  return describe(value);
+}
+
+/** A short, safe description of a decoded value for error messages. */
+function describe(value: unknown): string {
+  if (value === null) return "nil";
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value instanceof Uint8Array) return `${value.length} bytes`;
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "object") return "a map";
+  return `${typeof value} ${String(value)}`;
+}
+
+function fail(fault: ProtocolFault, message: string, type?: MessageType, id?: Buffer, cause?: unknown): Decoded {
+  const error = new ProtocolError(fault, message, cause === undefined ? undefined : { cause });
+  return { ok: false, error, ...(type === undefined ? {} : { type }), ...(id === undefined ? {} : { id }) };
+}
