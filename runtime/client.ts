@@ -58,6 +58,6 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     kwargs: Readonly<Record<string, unknown>> = {},
     options: CallOptions = {},
   ): Promise<unknown> {
-    return this.peer.call(this.serverId, method, args, kwargs, options, Number.POSITIVE_INFINITY);
+    return this.peer.call(this.serverId, method, args, kwargs, options, true);
   }
 }

@@ -72,7 +72,7 @@ export class Server extends Endpoint<ServerEvents> {
   sendTo(peer: Uint8Array | string): PeerCaller {
     const routingId = typeof peer === "string" ? Buffer.from(peer, "utf8") : Buffer.from(peer);
     const call = (method: string, args: readonly unknown[] = [], kwargs: Readonly<Record<string, unknown>> = {}, options: CallOptions = {}) =>
-      this.peer.call(routingId, method, args, kwargs, options, 0);
+      this.peer.call(routingId, method, args, kwargs, options, false);
     const caller: Caller = { call };
     return { routingId, call, remote: remoteProxy(caller) };
   }

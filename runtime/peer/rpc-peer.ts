@@ -87,7 +87,7 @@ export class RpcPeer {
    * the result, a remote error, or a local TimeoutError, AbortedError,
    * EncodeError, UnreachableError or ClosedError.
    *
-   * @param waitForPeerMs how long an unconnected peer is waited for (within the call's timeout).
+   * @param waitForPeer whether a peer that is not connected is waited for (within the call's timeout) or fails the call at once.
    */
   call(
     peer: Buffer,
@@ -95,7 +95,7 @@ export class RpcPeer {
     args: readonly unknown[],
     kwargs: Readonly<Record<string, unknown>>,
     options: CallOptions,
-    waitForPeerMs: number,
+    waitForPeer: boolean,
   ): Promise<unknown> {
     if (this.closed) return Promise.reject(new ClosedError(`cannot call ${method}: the peer is closed`));
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
@@ -108,8 +108,8 @@ export class RpcPeer {
     }
     const key = id.toString("latin1");
     const result = this.pending.add(key, peer.toString("latin1"), method, timeoutMs, options.signal);
-    const retryUntil = Date.now() + Math.min(waitForPeerMs, timeoutMs);
-    this.socket.send(frames, retryUntil).catch((error: Error) => this.pending.reject(key, error));
+    const policy = { deadline: Date.now() + timeoutMs, waitForPeer };
+    this.socket.send(frames, policy).catch((error: Error) => this.pending.reject(key, error));
     return result;
   }
 
@@ -185,9 +185,14 @@ export class RpcPeer {
       );
       frames = [...envelope, ...encodeMessage({ type: "ERROR", id, failure })];
     }
-    this.socket.send(frames).catch((error: unknown) => {
+    this.socket.send(frames, this.replyPolicy()).catch((error: unknown) => {
       this.logger.warn("reply dropped: the caller is gone", { peer: envelope[0], method, error });
     });
+  }
+
+  /** A reply waits for room in its caller's queue as long as a call would wait for it; a caller that is gone is not waited for. */
+  private replyPolicy() {
+    return { deadline: Date.now() + this.timeoutMs, waitForPeer: false };
   }
 
   private settle(peer: Buffer, message: Message, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): void {
@@ -208,7 +213,7 @@ export class RpcPeer {
     if (id === undefined || this.closed) return;
     if (type === "WORK") {
       const failure = { className: "ProtocolError", message: error.message, traceback: "" };
-      this.socket.send([...envelope, ...encodeMessage({ type: "ERROR", id, failure })]).catch(() => {});
+      this.socket.send([...envelope, ...encodeMessage({ type: "ERROR", id, failure })], this.replyPolicy()).catch(() => {});
     } else if (type === "OK" || type === "ERROR") {
       this.pending.settle(id.toString("latin1"), envelope[0].toString("latin1"), { ok: false, error });
     }

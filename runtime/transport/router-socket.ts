@@ -14,23 +14,35 @@ export interface RouterSocketOptions {
 /** Receives every multipart message, envelope included. It must not throw; if it does, the error is logged. */
 export type FrameHandler = (frames: Buffer[]) => void;
 
+/** How long a message may wait to be taken by ZeroMQ. */
+export interface SendPolicy {
+  /** Until when (ms since epoch) the message is retried while its destination's queue is full (EAGAIN). */
+  readonly deadline: number;
+  /** Whether a destination that is not connected (EHOSTUNREACH) is waited for until the deadline, or fails at once. */
+  readonly waitForPeer: boolean;
+}
+
 interface Outgoing {
   readonly frames: Buffer[];
-  /** Until when (ms since epoch) an unreachable destination is retried; 0 for never. */
-  readonly retryUntil: number;
+  readonly policy: SendPolicy;
   attempt: number;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 }
 
-/** Delays between attempts to reach a peer whose connection is not up yet. */
-const RETRY_DELAYS_MS = [5, 10, 20, 50, 100] as const;
+/** Delays between attempts to reach a peer whose connection is not up yet, or whose queue is full. */
+const RETRY_DELAYS_MS = [1, 5, 10, 20, 50, 100] as const;
 
 /**
- * One zeromq.js ROUTER socket with what pseud needs around it: a send queue
- * (zeromq.js allows one blocked send per socket, else EBUSY), retries while a
- * destination's connection is not up yet (EHOSTUNREACH with `mandatory` on),
- * and a receive loop that survives anything a peer sends.
+ * One zeromq.js ROUTER socket with what pseud needs around it: a send queue,
+ * retries while a destination's connection is not up yet (EHOSTUNREACH with
+ * `mandatory` on) or its queue is full (EAGAIN), and a receive loop that
+ * survives anything a peer sends.
+ *
+ * Sends never block: `sendTimeout` is 0. zeromq.js would otherwise keep a
+ * send to an unknown routing id pending until the socket closes, and allows
+ * only one blocked send per socket, so one absent peer would stall every
+ * other. Each message is retried on its own deadline instead.
  *
  * `handover` stays off, unlike the reference: with it, any peer that claims a
  * connected peer's routing id would take over that peer's connection.
@@ -47,6 +59,7 @@ export class RouterSocket {
     this.socket = new Router({
       mandatory: true,
       handover: false,
+      sendTimeout: 0,
       linger: 100,
       ...(options.routingId === undefined ? {} : { routingId: options.routingId }),
       ...(options.probeRouter ? { probeRouter: true } : {}),
@@ -70,13 +83,14 @@ export class RouterSocket {
   /**
    * Queues a message `[routing id, …frames]`. Resolves once ZeroMQ has taken
    * it. Rejects with {@link UnreachableError} when the destination is not
-   * connected and still is not at `retryUntil`, with {@link ClosedError} when
-   * the socket closes first.
+   * connected (at once, or at the deadline if the policy waits for it), with
+   * {@link UnreachableError} too when its queue stays full until the deadline,
+   * and with {@link ClosedError} when the socket closes first.
    */
-  send(frames: Buffer[], retryUntil = 0): Promise<void> {
+  send(frames: Buffer[], policy: SendPolicy): Promise<void> {
     if (this.closed) return Promise.reject(new ClosedError("socket is closed"));
     return new Promise((resolve, reject) => {
-      this.enqueue({ frames, retryUntil, attempt: 0, resolve, reject });
+      this.enqueue({ frames, policy, attempt: 0, resolve, reject });
     });
   }
 
@@ -111,17 +125,19 @@ export class RouterSocket {
 
   private sendFailed(item: Outgoing, error: unknown): void {
     if (this.closed) return item.reject(new ClosedError("socket closed before the message was sent"));
+    const code = errorCode(error);
+    const peer = `0x${item.frames[0]?.toString("hex") ?? ""}`;
+    if (code !== "EHOSTUNREACH" && code !== "EAGAIN") return item.reject(error instanceof Error ? error : new Error(String(error)));
     const delay = RETRY_DELAYS_MS[Math.min(item.attempt, RETRY_DELAYS_MS.length - 1)] as number;
-    if (errorCode(error) === "EHOSTUNREACH") {
-      if (Date.now() + delay <= item.retryUntil) {
-        item.attempt += 1;
-        setTimeout(() => (this.closed ? item.reject(new ClosedError("socket is closed")) : this.enqueue(item)), delay);
-        return;
-      }
-      const peer = item.frames[0]?.toString("hex") ?? "";
-      return item.reject(new UnreachableError(`peer 0x${peer} is not connected`));
+    const mayWait = code === "EAGAIN" || item.policy.waitForPeer;
+    if (mayWait && Date.now() + delay <= item.policy.deadline) {
+      item.attempt += 1;
+      setTimeout(() => (this.closed ? item.reject(new ClosedError("socket is closed")) : this.enqueue(item)), delay);
+      return;
     }
-    item.reject(error instanceof Error ? error : new Error(String(error)));
+    item.reject(
+      new UnreachableError(code === "EAGAIN" ? `peer ${peer} is not reading: its queue stayed full` : `peer ${peer} is not connected`),
+    );
   }
 
   private async receiveLoop(onMessage: FrameHandler): Promise<void> {

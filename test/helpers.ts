@@ -1,0 +1,66 @@
+import { afterEach } from "vitest";
+import type { LogFields, Logger } from "pseud";
+
+/** Closers run after each test, newest first, so every socket a test opened is closed. */
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const close of cleanups.splice(0).reverse()) await close();
+});
+
+/** Registers something to close after the current test; returns it. */
+export function closeAfter<T extends { close(): unknown }>(thing: T): T {
+  cleanups.push(() => thing.close());
+  return thing;
+}
+
+/** Runs `fn` after the current test. */
+export function afterThisTest(fn: () => unknown): void {
+  cleanups.push(fn);
+}
+
+/** One captured log line. */
+export interface LogLine {
+  readonly level: "debug" | "info" | "warn" | "error";
+  readonly message: string;
+  readonly fields: LogFields;
+}
+
+/** A logger that keeps every line, so tests can assert what was logged. */
+export class RecordingLogger implements Logger {
+  readonly lines: LogLine[] = [];
+  debug(message: string, fields: LogFields = {}): void {
+    this.lines.push({ level: "debug", message, fields });
+  }
+  info(message: string, fields: LogFields = {}): void {
+    this.lines.push({ level: "info", message, fields });
+  }
+  warn(message: string, fields: LogFields = {}): void {
+    this.lines.push({ level: "warn", message, fields });
+  }
+  error(message: string, fields: LogFields = {}): void {
+    this.lines.push({ level: "error", message, fields });
+  }
+  /** Lines whose fields carry this fault code. */
+  withFault(fault: string): LogLine[] {
+    return this.lines.filter((line) => line.fields.fault === fault);
+  }
+  /** Resolves once a line matches, or rejects after `ms`: log lines are written asynchronously to the test. */
+  async waitFor(match: (line: LogLine) => boolean, ms = 2_000): Promise<LogLine> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const line = this.lines.find(match);
+      if (line !== undefined) return line;
+      if (Date.now() > deadline) throw new Error(`no log line matched within ${ms} ms; lines: ${JSON.stringify(this.lines.map((l) => l.message))}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+}
+
+/** A promise and its resolver, for handlers a test releases by hand. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { Client, RemoteError, Server, ServiceNotFoundError, silentLogger } from "pseud";
+import { closeAfter, deferred } from "../helpers.js";
+
+async function pair() {
+  const server = closeAfter(new Server("svc", { logger: silentLogger }));
+  const endpoint = await server.bind("tcp://127.0.0.1:*");
+  const client = closeAfter(new Client("svc", { logger: silentLogger }));
+  client.connect(endpoint);
+  return { server, client, endpoint };
+}
+
+describe("calls from client to server", () => {
+  it("binds on an OS-picked port and returns the actual endpoint", async () => {
+    const { endpoint } = await pair();
+    expect(endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    expect(endpoint).not.toMatch(/:\*$/);
+  });
+
+  it("answers sync and async handlers under dotted names", async () => {
+    const { server, client } = await pair();
+    server.register("string.upper", (s: string) => s.toUpperCase());
+    server.register("string.lower", async (s: string) => s.toLowerCase());
+    expect(await client.call("string.upper", ["abc"])).toBe("ABC");
+    // Non-null assertions: this tree type-checks with noUncheckedIndexedAccess, which flags any index signature.
+    expect(await client.remote.string!.lower!("ABC")).toBe("abc");
+  });
+
+  it("turns a handler's exception into a RemoteError with class, message and traceback", async () => {
+    const { server, client } = await pair();
+    server.register("fail", () => {
+      throw new RangeError("out of range");
+    });
+    const error = await client.call("fail").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error).toMatchObject({ code: "REMOTE", remoteClass: "RangeError", remoteMessage: "out of range" });
+    expect((error as RemoteError).remoteTraceback).toContain("calls.test.ts");
+  });
+
+  it("keeps tracebacks private when asked", async () => {
+    const server = closeAfter(new Server("quiet", { logger: silentLogger, sendTracebacks: false }));
+    const client = closeAfter(new Client("quiet", { logger: silentLogger }));
+    client.connect(await server.bind("tcp://127.0.0.1:*"));
+    server.register("fail", async () => {
+      throw new TypeError("nope");
+    });
+    await expect(client.call("fail")).rejects.toMatchObject({ remoteClass: "TypeError", remoteTraceback: "" });
+  });
+
+  it("sends a thrown non-error, and an error whose name is no exception class, as Error", async () => {
+    const { server, client } = await pair();
+    server.register("throw.string", () => {
+      throw "plain string";
+    });
+    server.register("throw.lowercase", () => {
+      const error = new Error("renamed");
+      error.name = "str"; // a Python builtin that is not an exception: would hang a Python caller
+      throw error;
+    });
+    await expect(client.call("throw.string")).rejects.toMatchObject({ remoteClass: "Error", remoteMessage: "plain string" });
+    await expect(client.call("throw.lowercase")).rejects.toMatchObject({ remoteClass: "Error", remoteMessage: "renamed" });
+  });
+
+  it("answers an unknown method with ServiceNotFoundError", async () => {
+    const { client } = await pair();
+    const error = await client.call("no.such.method").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceNotFoundError);
+    expect(error).toMatchObject({ code: "SERVICE_NOT_FOUND", method: "no.such.method" });
+    expect((error as Error).message).toContain("no.such.method");
+  });
+
+  it("maps keyword arguments onto named parameters as Python does", async () => {
+    const { server, client } = await pair();
+    server.register("kw", (a: number, b = 2, c = 3) => [a, b, c], { params: ["a", "b", "c"] });
+    server.register("positional.only", (a: number) => a);
+    expect(await client.call("kw", [1])).toEqual([1, 2, 3]);
+    expect(await client.call("kw", [1], { c: 30 })).toEqual([1, 2, 30]);
+    expect(await client.call("kw", [], { b: 20, a: 10 })).toEqual([10, 20, 3]);
+    await expect(client.call("kw", [1], { d: 4 })).rejects.toMatchObject({
+      remoteClass: "TypeError",
+      remoteMessage: "kw() got an unexpected keyword argument 'd'",
+    });
+    await expect(client.call("kw", [1], { a: 4 })).rejects.toMatchObject({
+      remoteMessage: "kw() got multiple values for argument 'a'",
+    });
+    await expect(client.call("kw", [1, 2, 3, 4])).rejects.toMatchObject({
+      remoteMessage: "kw() takes 3 positional arguments but 4 were given",
+    });
+    await expect(client.call("positional.only", [], { a: 1 })).rejects.toMatchObject({ remoteClass: "TypeError" });
+  });
+
+  it("gives each of 1,000 concurrent calls its own result", async () => {
+    const { server, client } = await pair();
+    server.register("square", async (n: number) => {
+      await new Promise((resolve) => setTimeout(resolve, n % 7)); // replies come back out of order
+      return n * n;
+    });
+    const inputs = Array.from({ length: 1000 }, (_, i) => i);
+    const results = await Promise.all(inputs.map((n) => client.call("square", [n])));
+    expect(results).toEqual(inputs.map((n) => n * n));
+  });
+
+  it("runs calls concurrently: a slow handler does not hold back a fast one", async () => {
+    const { server, client } = await pair();
+    const release = deferred();
+    server.register("slow", () => release.promise.then(() => "slow done"));
+    server.register("fast", () => "fast done");
+    const slow = client.call("slow");
+    expect(await client.call("fast")).toBe("fast done");
+    release.resolve();
+    expect(await slow).toBe("slow done");
+  });
+
+  it("refuses a second registration in the same domain", async () => {
+    const { server } = await pair();
+    server.register("once", () => 1);
+    expect(() => server.register("once", () => 2)).toThrow(/already registered/);
+    expect(server.unregister("once")).toBe(true);
+    server.register("once", () => 3);
+  });
+
+  it("waits for a server that binds after the client called", async () => {
+    const client = closeAfter(new Client("late", { logger: silentLogger }));
+    // Reserve a port, free it, then let the server take it a little later.
+    const probe = new Server("probe", { logger: silentLogger });
+    const endpoint = await probe.bind("tcp://127.0.0.1:*");
+    await probe.close();
+    client.connect(endpoint);
+    const result = client.call("ping", [], {}, { timeoutMs: 3_000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const server = closeAfter(new Server("late", { logger: silentLogger }));
+    server.register("ping", () => "pong");
+    await server.bind(endpoint);
+    expect(await result).toBe("pong");
+  });
+
+  it("works over ipc:// too", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "pseud-"));
+    const server = closeAfter(new Server("ipc", { logger: silentLogger }));
+    server.register("ping", () => "pong");
+    const endpoint = await server.bind(`ipc://${join(dir, "svc.sock")}`);
+    const client = closeAfter(new Client("ipc", { logger: silentLogger }));
+    client.connect(endpoint);
+    expect(await client.call("ping")).toBe("pong");
+    await client.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

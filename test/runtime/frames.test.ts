@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { decodeFrames, encodeMessage, encodeValue, type Message, newMessageId } from "pseud";
+
+const V1 = Buffer.from("v1");
+const id = newMessageId();
+const byte = (b: number) => Buffer.of(b);
+const packed = (value: unknown) => Buffer.from(encodeValue(value));
+
+describe("frames", () => {
+  it("round-trips every message type", () => {
+    const messages: Message[] = [
+      { type: "WORK", id, work: { method: "string.upper", args: ["hi"], kwargs: { k: 1 } } },
+      { type: "OK", id, value: { nested: [1, "x"] } },
+      { type: "ERROR", id, failure: { className: "ValueError", message: "bad", traceback: "tb" } },
+      { type: "HELLO", id, login: Buffer.from("alice"), password: "secret" },
+      { type: "AUTHENTICATED", id, text: "Welcome b'alice'" },
+      { type: "UNAUTHORIZED", id, text: "Authentication Required" },
+      { type: "HEARTBEAT", id: Buffer.alloc(0), text: "" },
+    ];
+    for (const message of messages) {
+      const decoded = decodeFrames(encodeMessage(message));
+      expect(decoded).toEqual({ ok: true, message: { ...message, id: message.id } });
+    }
+  });
+
+  it("writes the frames the reference expects", () => {
+    const frames = encodeMessage({ type: "WORK", id, work: { method: "hello", args: ["x"], kwargs: {} } });
+    expect(frames.map((f) => f.length)).toEqual([2, 16, 1, frames[3]?.length]);
+    expect(frames[0]?.toString()).toBe("v1");
+    expect(frames[2]?.[0]).toBe(0x03);
+    expect((id[6] as number) >> 4).toBe(4); // a uuid4
+  });
+
+  it("gives each message a fresh id", () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => newMessageId().toString("hex")));
+    expect(ids.size).toBe(1000);
+  });
+
+  const bad: [string, Buffer[], string][] = [
+    ["three frames", [V1, id, byte(0x03)], "FRAME_COUNT"],
+    ["five frames", [V1, id, byte(0x03), packed(["m", [], {}]), Buffer.alloc(0)], "FRAME_COUNT"],
+    ["version v2", [Buffer.from("v2"), id, byte(0x03), packed(["m", [], {}])], "VERSION"],
+    ["type byte 0x42", [V1, id, byte(0x42), packed(["m", [], {}])], "TYPE"],
+    ["two-byte type", [V1, id, Buffer.of(0x03, 0x03), packed(["m", [], {}])], "TYPE"],
+    ["15-byte id", [V1, id.subarray(1), byte(0x03), packed(["m", [], {}])], "MESSAGE_ID"],
+    ["body not msgpack", [V1, id, byte(0x03), Buffer.of(0xc1)], "BODY"],
+    ["truncated body", [V1, id, byte(0x01), Buffer.of(0x92, 0x01)], "BODY"],
+    ["WORK body a string", [V1, id, byte(0x03), packed("m")], "WORK_BODY"],
+    ["WORK body of two", [V1, id, byte(0x03), packed(["m", []])], "WORK_BODY"],
+    ["WORK method not a string", [V1, id, byte(0x03), packed([1, [], {}])], "WORK_BODY"],
+    ["WORK args a map", [V1, id, byte(0x03), packed(["m", {}, {}])], "WORK_BODY"],
+    ["WORK kwargs an array", [V1, id, byte(0x03), packed(["m", [], []])], "WORK_BODY"],
+    ["ERROR body a string", [V1, id, byte(0x10), packed("boom")], "ERROR_BODY"],
+    ["HELLO of numbers", [V1, id, byte(0x02), packed([1, 2])], "HELLO_BODY"],
+    ["pickled datetime", [V1, id, byte(0x01), Buffer.of(0xd4, 125, 0)], "PICKLED_EXT"],
+  ];
+  it.each(bad)("refuses %s with fault %s, without throwing", (_name, frames, fault) => {
+    const decoded = decodeFrames(frames);
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) {
+      expect(decoded.error.fault).toBe(fault);
+      expect(decoded.error.code).toBe("PROTOCOL");
+    }
+  });
+
+  it("keeps the type and id of a broken WORK so that it can be answered", () => {
+    const decoded = decodeFrames([V1, id, byte(0x03), packed("m")]);
+    expect(decoded).toMatchObject({ ok: false, type: "WORK" });
+    expect(!decoded.ok && decoded.id?.equals(id)).toBe(true);
+  });
+});
