@@ -124,7 +124,9 @@ function toBigIntForm(value: unknown): unknown {
  * or the msgpack library's own error for bytes that are not msgpack.
  */
 export function decodeValue(bytes: Uint8Array): unknown {
-  const value = decoder.decode(bytes);
+  // A plain view over the same memory, so bin values decode as Uint8Array, not Buffer (no copy).
+  const view = Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+  const value = decoder.decode(view);
   // int64/uint64 decode as bigint; those in the safe range become numbers
   // again. Such integers start with byte 0xcf or 0xd3, so a message without
   // either byte anywhere (a fast native scan) needs no walk.

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Client, RemoteError, Server, ServiceNotFoundError, silentLogger } from "pseud";
-import { closeAfter, deferred } from "../helpers.js";
+import { afterThisTest, closeAfter, deferred } from "../helpers.js";
 
 async function pair() {
   const server = closeAfter(new Server("svc", { logger: silentLogger }));
@@ -120,13 +123,11 @@ describe("calls from client to server", () => {
   });
 
   it("waits for a server that binds after the client called", async () => {
+    // ipc in a fresh directory: unlike a freed TCP port, no other test can take the address meanwhile.
+    const endpoint = `ipc://${join(tempDir(), "late.sock")}`;
     const client = closeAfter(new Client("late", { logger: silentLogger }));
-    // Reserve a port, free it, then let the server take it a little later.
-    const probe = new Server("probe", { logger: silentLogger });
-    const endpoint = await probe.bind("tcp://127.0.0.1:*");
-    await probe.close();
     client.connect(endpoint);
-    const result = client.call("ping", [], {}, { timeoutMs: 3_000 });
+    const result = client.call("ping", [], {}, { timeoutMs: 5_000 });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const server = closeAfter(new Server("late", { logger: silentLogger }));
     server.register("ping", () => "pong");
@@ -135,18 +136,18 @@ describe("calls from client to server", () => {
   });
 
   it("works over ipc:// too", async () => {
-    const { mkdtempSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const dir = mkdtempSync(join(tmpdir(), "pseud-"));
     const server = closeAfter(new Server("ipc", { logger: silentLogger }));
     server.register("ping", () => "pong");
-    const endpoint = await server.bind(`ipc://${join(dir, "svc.sock")}`);
+    const endpoint = await server.bind(`ipc://${join(tempDir(), "svc.sock")}`);
     const client = closeAfter(new Client("ipc", { logger: silentLogger }));
     client.connect(endpoint);
     expect(await client.call("ping")).toBe("pong");
-    await client.close();
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 });
+
+/** A fresh directory, removed after the test. */
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "pseud-"));
+  afterThisTest(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}

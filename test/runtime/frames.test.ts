@@ -12,7 +12,7 @@ describe("frames", () => {
       { type: "WORK", id, work: { method: "string.upper", args: ["hi"], kwargs: { k: 1 } } },
       { type: "OK", id, value: { nested: [1, "x"] } },
       { type: "ERROR", id, failure: { className: "ValueError", message: "bad", traceback: "tb" } },
-      { type: "HELLO", id, login: Buffer.from("alice"), password: "secret" },
+      { type: "HELLO", id, login: new TextEncoder().encode("alice"), password: "secret" },
       { type: "AUTHENTICATED", id, text: "Welcome b'alice'" },
       { type: "UNAUTHORIZED", id, text: "Authentication Required" },
       { type: "HEARTBEAT", id: Buffer.alloc(0), text: "" },

@@ -1,0 +1,255 @@
+#!/usr/bin/python3
+"""A pseud protocol v1 peer in Python, written from PROTOCOL.md, for interop tests.
+
+Uses only Debian's python3-zmq and python3-msgpack. Two modes:
+
+  pypeer.py server NAME
+      Binds a ROUTER named NAME on tcp://127.0.0.1 (an OS-picked port), prints
+      {"endpoint": ...} on stdout, and serves until stdin closes.
+
+  pypeer.py client NAME ENDPOINT
+      Connects a ROUTER (probe_router on) to the server NAME at ENDPOINT, runs
+      its scenario against it (see SCENARIO), prints one JSON line per check,
+      and exits 0 when every check passed, 1 otherwise.
+
+Messages: [routing_id, b'', b'v1', message_id, type_byte, body]; bodies of
+WORK, OK, ERROR and HELLO are msgpack (use_bin_type=True / raw=False).
+"""
+import json
+import sys
+import time
+import traceback
+import uuid
+
+import msgpack
+import zmq
+
+VERSION = b"v1"
+OK, HELLO, WORK, AUTHENTICATED, HEARTBEAT, ERROR, UNAUTHORIZED = (
+    b"\x01", b"\x02", b"\x03", b"\x04", b"\x06", b"\x10", b"\x11")
+
+
+def pack(value):
+    return msgpack.packb(value, use_bin_type=True)
+
+
+def unpack(data):
+    return msgpack.unpackb(data, raw=False)
+
+
+class ServiceNotFoundError(Exception):
+    pass
+
+
+class Peer:
+    """The part both modes share: one ROUTER, a registry, replies to WORK."""
+
+    def __init__(self, socket):
+        self.socket = socket
+        self.registry = {}
+        self.waiting = {}  # message id -> callback(kind, body) for calls this peer made
+
+    def register(self, name, fn, with_identity=False):
+        self.registry[name] = (fn, with_identity)
+
+    def send(self, peer, message_id, kind, body):
+        frames = [peer, b"", VERSION, message_id, kind, body]
+        for _ in range(100):  # the connection may not be up yet: retry, as the reference does
+            try:
+                self.socket.send_multipart(frames)
+                return
+            except zmq.error.ZMQError as error:
+                if error.errno != zmq.EHOSTUNREACH:
+                    raise
+                time.sleep(0.02)
+        raise RuntimeError("peer %r unreachable" % peer)
+
+    def call(self, peer, method, args=(), kwargs=None, on_reply=None):
+        message_id = uuid.uuid4().bytes
+        self.waiting[message_id] = on_reply
+        self.send(peer, message_id, WORK, pack([method, list(args), kwargs or {}]))
+        return message_id
+
+    def handle(self, frames):
+        if len(frames) == 2:
+            return  # probe
+        peer, _, version, message_id, kind, body = frames
+        assert version == VERSION, version
+        if kind == WORK:
+            self.serve(peer, message_id, unpack(body))
+        elif kind in (OK, ERROR):
+            callback = self.waiting.pop(message_id, None)
+            if callback is not None:
+                callback(kind, unpack(body))
+        # HEARTBEAT and the rest: nothing to do here
+
+    def serve(self, peer, message_id, body):
+        method, args, kwargs = body
+        try:
+            entry = self.registry.get(method)
+            if entry is None:
+                raise ServiceNotFoundError(method)
+            fn, with_identity = entry
+            if with_identity:
+                result = fn(peer, message_id, *args, **kwargs)
+                if result is DEFERRED:
+                    return
+            else:
+                result = fn(*args, **kwargs)
+            self.send(peer, message_id, OK, pack(result))
+        except Exception as error:  # noqa: BLE001 - every failure is an ERROR frame
+            self.send(peer, message_id, ERROR,
+                      pack([type(error).__name__, str(error), traceback.format_exc()]))
+
+
+DEFERRED = object()
+
+
+def describe(value):
+    """The Python type a value arrived as, with its repr: the TS side asserts on it."""
+    return [type(value).__name__, repr(value)]
+
+
+def kw(a, b=2, c=3):
+    return [a, b, c]
+
+
+def fail(message):
+    raise ValueError(message)
+
+
+def run_server(name):
+    context = zmq.Context.instance()
+    socket = context.socket(zmq.ROUTER)
+    socket.setsockopt(zmq.ROUTING_ID, name.encode())
+    socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
+    socket.setsockopt(zmq.LINGER, 0)
+    socket.bind("tcp://127.0.0.1:*")
+    peer = Peer(socket)
+    peer.register("hello", lambda who: "Hello " + who)
+    peer.register("add", lambda a, b: a + b)
+    peer.register("string.lower", lambda s: s.lower())
+    peer.register("string.upper", lambda s: s.upper())
+    peer.register("echo", lambda value: value)
+    peer.register("describe", describe)
+    peer.register("kw", kw)
+    peer.register("fail", fail)
+
+    def callback(caller, message_id, method, args):
+        """Calls the calling client back, and answers with what it answered."""
+        def relay(kind, body):
+            peer.send(caller, message_id, kind, pack(body))
+        peer.call(caller, method, args, on_reply=relay)
+        return DEFERRED
+
+    peer.register("callback", callback, with_identity=True)
+    print(json.dumps({"endpoint": socket.getsockopt_string(zmq.LAST_ENDPOINT)}), flush=True)
+    poller = zmq.Poller()
+    poller.register(socket, zmq.POLLIN)
+    poller.register(sys.stdin, zmq.POLLIN)
+    while True:
+        events = dict(poller.poll())
+        if socket in events:
+            peer.handle(socket.recv_multipart())
+        if sys.stdin.fileno() in events or sys.stdin in events:
+            if sys.stdin.readline() == "":
+                break  # stdin closed: the test is done with us
+    socket.close(0)
+
+
+SAMPLES = [
+    ("str", "text ✓"),
+    ("empty str", ""),
+    ("bytes", b"\x00\x01\xfe\xff"),
+    ("list", [1, "two", [3]]),
+    ("dict", {"a": 1, "nested": {"b": [True, None]}}),
+    ("None", None),
+    ("True", True),
+    ("False", False),
+    ("float", 1.5),
+    ("negative int", -7),
+    ("int 2**40", 2 ** 40),
+    ("int 2**60", 2 ** 60),
+    ("int 2**64-1", 2 ** 64 - 1),
+    ("int -2**63", -2 ** 63),
+    ("timestamp", msgpack.Timestamp(seconds=1795429230, nanoseconds=456000000)),
+]
+
+
+def run_client(name, endpoint):
+    context = zmq.Context.instance()
+    socket = context.socket(zmq.ROUTER)
+    socket.setsockopt(zmq.PROBE_ROUTER, 1)
+    socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
+    socket.setsockopt(zmq.LINGER, 0)
+    socket.connect(endpoint)
+    peer = Peer(socket)
+    server = name.encode()
+    peer.register("client.double", lambda n: n * 2)
+    peer.register("client.describe", describe)
+    results = []
+
+    def call(method, args=(), kwargs=None, timeout=5.0):
+        box = {}
+        peer.call(server, method, args, kwargs, on_reply=lambda kind, body: box.update(kind=kind, body=body))
+        deadline = time.time() + timeout
+        while "kind" not in box:
+            if time.time() > deadline:
+                raise TimeoutError(method)
+            if socket.poll(100):
+                peer.handle(socket.recv_multipart())
+        if box["kind"] == OK:
+            return box["body"]
+        class_name, message, _traceback = box["body"]
+        raise RemoteError(class_name, message)
+
+    def check(name, fn):
+        try:
+            detail = fn()
+            results.append({"check": name, "ok": detail is True or detail is None, "detail": repr(detail)})
+        except Exception as error:  # noqa: BLE001 - a failed check is reported, not raised
+            results.append({"check": name, "ok": False, "detail": "%s: %s" % (type(error).__name__, error)})
+
+    def expect_error(method, args, class_name, kwargs=None):
+        try:
+            call(method, args, kwargs)
+        except RemoteError as error:
+            return True if error.class_name == class_name else "got %s: %s" % (error.class_name, error.message)
+        return "no error"
+
+    check("hello", lambda: call("hello", ["Charly"]) == "Hello Charly" or "wrong")
+    check("add", lambda: call("add", [2, 3]) == 5 or "wrong")
+    check("string.upper", lambda: call("string.upper", ["abc"]) == "ABC" or "wrong")
+    check("kwargs", lambda: call("kw", [1], {"c": 30}) == [1, 2, 30] or "wrong")
+    check("kwargs only", lambda: call("kw", [], {"b": 20, "a": 10}) == [10, 20, 3] or "wrong")
+    check("error", lambda: expect_error("fail", ["boom"], "ValueError"))
+    check("unknown method", lambda: expect_error("no.such.method", [], "ServiceNotFoundError"))
+    check("bad keyword", lambda: expect_error("kw", [1], "TypeError", {"zzz": 1}))
+    for label, value in SAMPLES:
+        def round_trip(value=value):
+            back = call("echo", [value])
+            if back == value and type(back) is type(value):
+                return True
+            return "sent %r (%s), got %r (%s)" % (value, type(value).__name__, back, type(back).__name__)
+        check("echo " + label, round_trip)
+    check("server calls client", lambda: call("ask.back", [20]) == 41 or "wrong")
+    for result in results:
+        print(json.dumps(result), flush=True)
+    socket.close(0)
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+class RemoteError(Exception):
+    def __init__(self, class_name, message):
+        super().__init__("%s: %s" % (class_name, message))
+        self.class_name = class_name
+        self.message = message
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "server":
+        run_server(sys.argv[2])
+    elif sys.argv[1] == "client":
+        sys.exit(run_client(sys.argv[2], sys.argv[3]))
+    else:
+        sys.exit("usage: pypeer.py server NAME | client NAME ENDPOINT")

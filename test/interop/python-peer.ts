@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { afterThisTest } from "../helpers.js";
+
+/** Debian's interpreter: it has python3-zmq and python3-msgpack; the first python3 on PATH may not. */
+export const PYTHON = "/usr/bin/python3";
+const SCRIPT = fileURLToPath(new URL("./pypeer.py", import.meta.url));
+
+/** A running Python peer: its output lines as they come, and its exit. */
+export interface PythonPeer {
+  readonly child: ChildProcess;
+  /** Resolves with the next stdout line. */
+  nextLine(): Promise<string>;
+  /** Every stdout line until it exits, and its exit code. */
+  finish(): Promise<{ lines: string[]; code: number | null; stderr: string }>;
+}
+
+/** Starts `pypeer.py` with these arguments; it is killed after the test. */
+export function startPythonPeer(args: string[]): PythonPeer {
+  const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  afterThisTest(() => {
+    child.stdin?.end();
+    child.kill();
+  });
+  const lines: string[] = [];
+  const waiters: ((line: string) => void)[] = [];
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+    const waiter = waiters.shift();
+    if (waiter) waiter(line);
+    else lines.push(line);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    nextLine: () =>
+      new Promise((resolve, reject) => {
+        const line = lines.shift();
+        if (line !== undefined) return resolve(line);
+        waiters.push(resolve);
+        void exited.then(() => reject(new Error(`python peer exited before writing a line; stderr:\n${stderr}`)));
+      }),
+    finish: async () => {
+      const code = await exited;
+      await new Promise((resolve) => setImmediate(resolve)); // let readline flush
+      return { lines: lines.splice(0), code, stderr };
+    },
+  };
+}
+
+/** Starts the Python peer as a server named `name`; resolves with its endpoint. */
+export async function startPythonServer(name: string): Promise<{ peer: PythonPeer; endpoint: string }> {
+  const peer = startPythonPeer(["server", name]);
+  const { endpoint } = JSON.parse(await peer.nextLine()) as { endpoint: string };
+  return { peer, endpoint };
+}
