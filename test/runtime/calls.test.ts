@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Client, RemoteError, Server, ServiceNotFoundError, silentLogger } from "pseud";
+import { Request } from "zeromq";
+import { Client, decodeFrames, encodeMessage, newMessageId, RemoteError, Server, ServiceNotFoundError, silentLogger } from "pseud";
 import { afterThisTest, closeAfter, deferred } from "../helpers.js";
 
 async function pair() {
@@ -133,6 +134,16 @@ describe("calls from client to server", () => {
     server.register("ping", () => "pong");
     await server.bind(endpoint);
     expect(await result).toBe("pong");
+  });
+
+  it("serves a REQ socket, as the reference's SyncClient is", async () => {
+    const { server, endpoint } = await pair();
+    server.register("hello", (name: string) => `Hello ${name}`);
+    const req = closeAfter(new Request({ linger: 0, receiveTimeout: 2_000 }));
+    req.connect(endpoint);
+    await req.send(encodeMessage({ type: "WORK", id: newMessageId(), work: { method: "hello", args: ["sync"], kwargs: {} } }));
+    const reply = decodeFrames(await req.receive());
+    expect(reply).toMatchObject({ ok: true, message: { type: "OK", value: "Hello sync" } });
   });
 
   it("works over ipc:// too", async () => {
