@@ -12,6 +12,7 @@ export const PSEUD_ERROR_CODES = [
   "UNAUTHORIZED",
   "PROTOCOL",
   "ENCODE",
+  "VALIDATION",
   "UNREACHABLE",
   "CLOSED",
   "ABORTED",
@@ -103,6 +104,29 @@ export class ProtocolError extends PseudError {
 export class EncodeError extends PseudError {
   readonly code = "ENCODE";
   override name = "EncodeError";
+}
+
+/** One problem a validator found: where in the value, and what. */
+export interface ValidationIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/**
+ * A value does not match its schema. On a server, invalid arguments are
+ * refused with it before the handler runs (the caller gets an ERROR
+ * `ValidationError`, a RemoteError); on a caller, a reply that does not match
+ * the method's return type fails the call with it.
+ */
+export class ValidationError extends PseudError {
+  readonly code = "VALIDATION";
+  override name = "ValidationError";
+  constructor(
+    message: string,
+    readonly issues: readonly ValidationIssue[],
+  ) {
+    super(message);
+  }
 }
 
 /** The destination peer is not connected, and did not become so while the call could wait. */

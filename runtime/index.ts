@@ -19,6 +19,8 @@ export {
   TimeoutError,
   UnauthorizedError,
   UnreachableError,
+  ValidationError,
+  type ValidationIssue,
 } from "./errors.js";
 export { consoleLogger, type LogFields, type Logger, type LogLevel, silentLogger } from "./logger.js";
 export { type CallContext, DEFAULT_DOMAIN, type Predicate } from "./peer/call-context.js";
@@ -28,4 +30,5 @@ export { decodeValue, encodeValue } from "./protocol/codec.js";
 export { type Credential, type Decoded, decodeFrames, encodeMessage, type Failure, type Message, type Work } from "./protocol/frames.js";
 export { newMessageId } from "./protocol/message-id.js";
 export { MESSAGE_TYPES, type MessageType } from "./protocol/message-types.js";
+export { type ParamValidator, validateArguments, validateResult, type Validator } from "./validation.js";
 export { type PeerCaller, type PeerInfo, Server, type ServerEvents, type ServerOptions } from "./server.js";

@@ -100,6 +100,10 @@ export class RpcPeer {
     if (this.closed) return Promise.reject(new ClosedError(`cannot call ${method}: the peer is closed`));
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const id = newMessageId();
+    // Trailing undefined means "left out", as in JavaScript: the callee's defaults apply (a Python callee would get None).
+    let end = args.length;
+    while (end > 0 && args[end - 1] === undefined) end--;
+    if (end !== args.length) args = args.slice(0, end);
     let frames: Buffer[];
     try {
       frames = [peer, EMPTY, ...encodeMessage({ type: "WORK", id, work: { method, args, kwargs } })];

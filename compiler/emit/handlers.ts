@@ -1,0 +1,51 @@
+import type { IrMethod } from "../ir/types.js";
+import { CALL_CONTEXT } from "./client.js";
+import { docLines } from "./docs.js";
+import { tsType } from "./type-text.js";
+
+/**
+ * What one side implements: an interface with every method (so the compiler
+ * catches a missing or mistyped one) and a function that registers an
+ * implementation, validating arguments before a handler runs. The server of
+ * a service and its clients (for the methods the server calls) both get one.
+ */
+export function emitHandlers(
+  interfaceName: string,
+  interfaceDoc: string,
+  registerName: string,
+  endpointType: "Server" | "Client",
+  methods: readonly IrMethod[],
+  validators: string,
+): string[] {
+  const out = [...docLines(interfaceDoc), `export interface ${interfaceName} {`];
+  for (const [i, m] of methods.entries()) {
+    const params = [...m.params.map((p) => `${p.name}: ${tsType(p.type)}${p.optional ? " | undefined" : ""}`), `${CALL_CONTEXT}: CallContext`];
+    const returns = tsType(m.returns);
+    if (i > 0) out.push("");
+    out.push(...docLines(m.doc, "  "), `  ${m.localName}(${params.join(", ")}): ${returns} | Promise<${returns}>;`);
+  }
+  out.push("}", "");
+  const side = endpointType.toLowerCase();
+  out.push(
+    `/** Registers \`handlers\` on ${endpointType === "Server" ? "a server" : "a client"}; arguments are validated before a handler runs. */`,
+    `export function ${registerName}(${side}: ${endpointType}, handlers: ${interfaceName}): void {`,
+  );
+  for (const m of methods) {
+    const names = m.params.map((p) => p.name);
+    const tuple = `[${m.params.map((p) => `${tsType(p.type)}${p.optional ? " | undefined" : ""}`).join(", ")}]`;
+    const options = [
+      "withContext: true",
+      `params: [${names.map((n) => JSON.stringify(n)).join(", ")}]`,
+      ...(m.domain === "default" ? [] : [`domain: ${JSON.stringify(m.domain)}`]),
+    ];
+    out.push(`  ${side}.register(`, `    ${JSON.stringify(m.name)},`, `    (${CALL_CONTEXT}: CallContext, ...args: unknown[]) => {`);
+    if (names.length > 0) {
+      out.push(`      const [${names.join(", ")}] = validateArguments(${JSON.stringify(m.name)}, ${validators}[${JSON.stringify(m.name)}].params, args) as ${tuple};`);
+    } else {
+      out.push(`      validateArguments(${JSON.stringify(m.name)}, ${validators}[${JSON.stringify(m.name)}].params, args);`);
+    }
+    out.push(`      return handlers.${m.localName}(${[...names, CALL_CONTEXT].join(", ")});`, "    },", `    { ${options.join(", ")} },`, "  );");
+  }
+  out.push("}");
+  return out;
+}

@@ -1,0 +1,23 @@
+import type { IrNamedType } from "../ir/types.js";
+import { docLines } from "./docs.js";
+import { header } from "./header.js";
+import { propertyName, schemaName, tsType, zodType } from "./type-text.js";
+
+/** The named types shared by every service: a TypeScript type and a Zod schema each. */
+export function emitTypesFile(types: readonly IrNamedType[]): string {
+  const out = [...header(types.map((t) => t.loc.file)), `import { z } from "zod";`];
+  for (const named of types) {
+    out.push("", ...docLines(named.doc));
+    if (named.type.kind === "object") {
+      out.push(`export interface ${named.name} {`);
+      for (const field of named.type.fields) {
+        out.push(...docLines(field.doc, "  "), `  ${propertyName(field.name)}${field.optional ? "?" : ""}: ${tsType(field.type)};`);
+      }
+      out.push("}");
+    } else {
+      out.push(`export type ${named.name} = ${tsType(named.type)};`);
+    }
+    out.push("", `/** Validates a ${named.name}. */`, `export const ${schemaName(named.name)}: z.ZodType<${named.name}> = ${zodType(named.type)};`);
+  }
+  return `${out.join("\n")}\n`;
+}

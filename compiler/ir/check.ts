@@ -1,0 +1,103 @@
+import type { Diagnostic, IrMethod, IrSchema, IrService, IrType } from "./types.js";
+import { isDottedName, isIdentifier, RESERVED_WORDS } from "./names.js";
+
+/**
+ * Every schema mistake the IR shows, all of them (not only the first): names
+ * that are not identifiers or dotted names, duplicates, a required parameter
+ * after an optional one, `void` anywhere but a return, references to types
+ * that do not exist, two services with one wire name.
+ */
+export function checkSchema(schema: IrSchema): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report = (loc: Diagnostic["loc"], message: string): void => {
+    diagnostics.push({ loc, message });
+  };
+  const typeNames = new Set(schema.types.map((t) => t.name));
+
+  const seenServices = new Map<string, IrService>();
+  const seenTypeNames = new Map<string, IrService>();
+  for (const service of schema.services) {
+    if (!isDottedName(service.name) && !isIdentifier(service.name))
+      report(service.loc, `service name ${JSON.stringify(service.name)} is not an identifier or dotted name`);
+    const twin = seenServices.get(service.name);
+    if (twin) report(service.loc, `service ${JSON.stringify(service.name)} is already declared at ${where(twin.loc)}`);
+    seenServices.set(service.name, service);
+    const typeTwin = seenTypeNames.get(service.typeName);
+    if (typeTwin && typeTwin.name !== service.name)
+      report(service.loc, `services ${JSON.stringify(typeTwin.name)} and ${JSON.stringify(service.name)} both generate ${service.typeName}`);
+    seenTypeNames.set(service.typeName, service);
+    checkMethods(service.methods, "method");
+    checkMethods(service.clientMethods, "client method");
+  }
+
+  const seenTypes = new Map<string, Diagnostic["loc"]>();
+  for (const named of schema.types) {
+    if (!isIdentifier(named.name)) report(named.loc, `type name ${JSON.stringify(named.name)} is not an identifier`);
+    const twin = seenTypes.get(named.name);
+    if (twin) report(named.loc, `type ${named.name} is already declared at ${where(twin)}`);
+    seenTypes.set(named.name, named.loc);
+    checkType(named.type, named.loc, `type ${named.name}`);
+  }
+  return diagnostics;
+
+  function checkMethods(methods: readonly IrMethod[], what: string): void {
+    const byName = new Map<string, IrMethod>();
+    const byLocal = new Map<string, IrMethod>();
+    for (const m of methods) {
+      if (!isDottedName(m.name)) report(m.loc, `${what} name ${JSON.stringify(m.name)} is not an identifier or dotted name`);
+      const twin = byName.get(m.name);
+      if (twin) report(m.loc, `duplicate ${what} ${JSON.stringify(m.name)} (first declared at ${where(twin.loc)})`);
+      else {
+        const localTwin = byLocal.get(m.localName);
+        if (localTwin)
+          report(m.loc, `${what}s ${JSON.stringify(localTwin.name)} and ${JSON.stringify(m.name)} both generate ${m.localName}()`);
+      }
+      byName.set(m.name, m);
+      byLocal.set(m.localName, m);
+      if (!isIdentifier(m.domain)) report(m.loc, `domain ${JSON.stringify(m.domain)} of ${m.name} is not an identifier`);
+      for (const error of m.errors)
+        if (!/^[A-Z][A-Za-z0-9_]*$/.test(error)) report(m.loc, `error name ${JSON.stringify(error)} of ${m.name} is not an exception class name`);
+      let optionalSeen: string | undefined;
+      const params = new Set<string>();
+      for (const p of m.params) {
+        if (!isIdentifier(p.name) || RESERVED_WORDS.has(p.name))
+          report(m.loc, `parameter name ${JSON.stringify(p.name)} of ${m.name} is not a usable identifier`);
+        if (params.has(p.name)) report(m.loc, `duplicate parameter ${JSON.stringify(p.name)} in ${m.name}`);
+        params.add(p.name);
+        if (p.optional) optionalSeen ??= p.name;
+        else if (optionalSeen !== undefined)
+          report(m.loc, `required parameter ${JSON.stringify(p.name)} of ${m.name} follows optional parameter ${JSON.stringify(optionalSeen)}`);
+        checkType(p.type, m.loc, `parameter ${p.name} of ${m.name}`);
+      }
+      if (m.returns.kind !== "void") checkType(m.returns, m.loc, `return type of ${m.name}`);
+    }
+  }
+
+  function checkType(type: IrType, loc: Diagnostic["loc"], what: string): void {
+    switch (type.kind) {
+      case "void":
+        return report(loc, `void is only allowed as a return type (in ${what})`);
+      case "ref":
+        if (!typeNames.has(type.name)) report(loc, `${what} refers to unknown type ${type.name}`);
+        return;
+      case "array":
+        return checkType(type.element, loc, what);
+      case "record":
+        return checkType(type.value, loc, what);
+      case "tuple":
+        return type.items.forEach((item) => checkType(item, loc, what));
+      case "union":
+        return type.members.forEach((member) => checkType(member, loc, what));
+      case "object":
+        for (const field of type.fields) checkType(field.type, loc, what);
+        return;
+      case "primitive":
+      case "literal":
+        return;
+    }
+  }
+}
+
+function where(loc: Diagnostic["loc"]): string {
+  return `${loc.file}:${loc.line}:${loc.column}`;
+}

@@ -1,0 +1,33 @@
+import type { IrType } from "./types.js";
+
+/**
+ * A union in canonical form: nested unions flattened, duplicates dropped,
+ * `true | false` folded into `boolean`, members in a fixed order. The two
+ * readers meet their languages' different union orders here, so equal
+ * schemas give equal IR. A union of one is that one.
+ */
+export function union(members: readonly IrType[]): IrType {
+  const flat = members.flatMap((m) => (m.kind === "union" ? m.members : [m]));
+  const byKey = new Map(flat.map((m) => [typeKey(m), m] as const));
+  if (byKey.has(typeKey(TRUE)) && byKey.has(typeKey(FALSE))) {
+    byKey.delete(typeKey(TRUE));
+    byKey.delete(typeKey(FALSE));
+    byKey.set(typeKey(BOOLEAN), BOOLEAN);
+  }
+  if (byKey.has(typeKey(BOOLEAN))) {
+    byKey.delete(typeKey(TRUE));
+    byKey.delete(typeKey(FALSE));
+  }
+  const sorted = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
+  const [only] = sorted;
+  return sorted.length === 1 && only !== undefined ? only : { kind: "union", members: sorted };
+}
+
+/** A stable text form of a type, for ordering and equality. */
+export function typeKey(type: IrType): string {
+  return JSON.stringify(type);
+}
+
+const TRUE: IrType = { kind: "literal", value: true };
+const FALSE: IrType = { kind: "literal", value: false };
+const BOOLEAN: IrType = { kind: "primitive", name: "boolean" };

@@ -1,0 +1,228 @@
+import type { z } from "zod";
+import { localName, sortBy, typeName } from "../ir/names.js";
+import { union } from "../ir/normalize.js";
+import type { Diagnostic, IrField, IrMethod, IrNamedType, IrParam, IrService, IrType, SourceLocation } from "../ir/types.js";
+import {
+  BYTES_MARK,
+  type MethodDefinition,
+  type Methods,
+  METHOD_MARK,
+  SERVICE_MARK,
+  type ServiceDefinition,
+} from "../schema/index.js";
+import { exportPosition, locationIn } from "./source-files.js";
+
+/** What one schema file gave. */
+export interface ReadResult {
+  readonly services: readonly IrService[];
+  readonly types: readonly IrNamedType[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The slice of a Zod v4 schema's internals this reader walks (`schema._zod.def`). */
+interface ZodDef {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Zod schema module → IR. `exports` is the loaded module; `text` its source,
+ * for the positions of exported named types. Every exported `service(...)`
+ * is a service; every other exported Zod schema a named type, referred to by
+ * its export name wherever a method uses it.
+ */
+export function readZodModule(root: string, file: string, text: string, exports: Readonly<Record<string, unknown>>): ReadResult {
+  const diagnostics: Diagnostic[] = [];
+  const namedBySchema = new Map<unknown, string>();
+  const fileLoc = locationIn(root, file, 1, 1);
+  for (const [name, value] of Object.entries(exports)) if (isZodSchema(value)) namedBySchema.set(value, name);
+
+  const types: IrNamedType[] = [];
+  for (const [name, value] of Object.entries(exports)) {
+    if (!isZodSchema(value)) continue;
+    const position = exportPosition(text, name);
+    const loc = locationIn(root, file, position.line, position.column);
+    const converted = convertTop(value, loc, `type ${name}`, value);
+    if (converted.optional) diagnostics.push({ loc, message: `named type ${name} cannot be optional; make the field or parameter optional instead` });
+    types.push({ name, type: converted.type, doc: converted.doc, loc });
+  }
+
+  const services: IrService[] = [];
+  for (const value of Object.values(exports)) {
+    if (!isService(value)) continue;
+    const loc = value.declaredAt ? locationIn(root, value.declaredAt.file, value.declaredAt.line, value.declaredAt.column) : fileLoc;
+    services.push({
+      name: value.name,
+      typeName: typeName(value.name),
+      doc: value.spec.doc,
+      methods: readMethods(value.spec.methods, loc, `service ${value.name}`),
+      clientMethods: readMethods(value.spec.clientMethods ?? {}, loc, `client methods of ${value.name}`),
+      loc,
+    });
+  }
+  return { services, types, diagnostics };
+
+  function readMethods(methods: Methods, serviceLoc: SourceLocation, owner: string): IrMethod[] {
+    if (typeof methods !== "object" || methods === null) {
+      diagnostics.push({ loc: serviceLoc, message: `${owner}: methods must be an object of method(...) definitions` });
+      return [];
+    }
+    const out: IrMethod[] = [];
+    for (const [name, definition] of Object.entries(methods)) {
+      if (!isMethod(definition)) {
+        diagnostics.push({ loc: serviceLoc, message: `${owner}: ${JSON.stringify(name)} is not declared with method(...)` });
+        continue;
+      }
+      out.push(readMethod(name, definition, serviceLoc));
+    }
+    return sortBy(out, (m) => m.name);
+  }
+
+  function readMethod(name: string, definition: MethodDefinition, serviceLoc: SourceLocation): IrMethod {
+    const { spec, declaredAt } = definition;
+    const loc = declaredAt ? locationIn(root, declaredAt.file, declaredAt.line, declaredAt.column) : serviceLoc;
+    const params: IrParam[] = [];
+    if (typeof spec.params !== "object" || spec.params === null) {
+      diagnostics.push({ loc, message: `method ${name}: params must be an object of Zod types` });
+    } else {
+      for (const [param, schema] of Object.entries(spec.params)) {
+        if (!isZodSchema(schema)) {
+          diagnostics.push({ loc, message: `parameter ${param} of ${name} is not a Zod type` });
+          continue;
+        }
+        const converted = convertTop(schema, loc, `parameter ${param} of ${name}`);
+        params.push({ name: param, type: converted.type, optional: converted.optional, doc: converted.doc });
+      }
+    }
+    let returns: IrType = { kind: "void" };
+    if (spec.returns === undefined) diagnostics.push({ loc, message: `method ${name} has no return type (use z.void() for none)` });
+    else if (!isZodSchema(spec.returns)) diagnostics.push({ loc, message: `return type of ${name} is not a Zod type` });
+    else {
+      const converted = convertTop(spec.returns, loc, `return type of ${name}`);
+      if (converted.optional) diagnostics.push({ loc, message: `return type of ${name} cannot be optional; use .nullable() or z.void()` });
+      returns = converted.type;
+    }
+    return {
+      name,
+      localName: localName(name),
+      domain: spec.domain ?? "default",
+      params,
+      returns,
+      errors: [...(spec.errors ?? [])].sort(),
+      doc: spec.doc,
+      loc,
+    };
+  }
+
+  /** A parameter, field or named type: `.optional()` and `.default()` at the top say "may be left out". */
+  /** `self`: the named type being defined, which is expanded rather than referred to. */
+  function convertTop(schema: z.ZodType, loc: SourceLocation, what: string, self?: z.ZodType): { type: IrType; optional: boolean; doc: string | undefined } {
+    const doc = ownDescription(schema, self);
+    const d = def(schema);
+    if (d.type === "optional" || d.type === "default") {
+      const inner = d.innerType as z.ZodType;
+      return { type: convert(inner, loc, what, new Set()), optional: true, doc: doc ?? ownDescription(inner) };
+    }
+    return { type: convert(schema, loc, what, new Set(), self), optional: false, doc };
+  }
+
+  /** A schema's description, unless it is a shared named type's: that documents the type, not this use of it. */
+  function ownDescription(schema: z.ZodType, self?: z.ZodType): string | undefined {
+    return namedBySchema.has(schema) && schema !== self ? undefined : schema.description;
+  }
+
+  function convert(schema: z.ZodType, loc: SourceLocation, what: string, visiting: Set<unknown>, self?: unknown): IrType {
+    const named = namedBySchema.get(schema);
+    if (named !== undefined && schema !== self) return { kind: "ref", name: named };
+    if ((schema as unknown as Record<symbol, unknown>)[BYTES_MARK] === true) return { kind: "primitive", name: "bytes" };
+    if (visiting.has(schema)) return unsupported(`a recursive type must be an exported (named) schema, reached through z.lazy`);
+    const d = def(schema);
+    const inner = (child: unknown) => convert(child as z.ZodType, loc, what, new Set([...visiting, schema]));
+    switch (d.type) {
+      case "string":
+      case "boolean":
+      case "bigint":
+      case "date":
+      case "null":
+        return { kind: "primitive", name: d.type };
+      case "number":
+        return { kind: "primitive", name: isInteger(d) ? "integer" : "number" };
+      case "void":
+        return { kind: "void" };
+      case "literal":
+        return union((d.values as unknown[]).map((value) => literal(value)));
+      case "enum":
+        return union(Object.values(d.entries as Record<string, unknown>).map((value) => literal(value)));
+      case "nullable":
+        return union([inner(d.innerType), { kind: "primitive", name: "null" }]);
+      case "readonly":
+        return inner(d.innerType);
+      case "lazy":
+        return inner((d.getter as () => unknown)());
+      case "array":
+        return { kind: "array", element: inner(d.element) };
+      case "tuple":
+        if (d.rest !== null && d.rest !== undefined) return unsupported("tuples with a rest element are not supported");
+        return { kind: "tuple", items: (d.items as unknown[]).map(inner) };
+      case "record":
+        if (def(d.keyType as z.ZodType).type !== "string") return unsupported("record keys must be z.string() (msgpack maps here have string keys)");
+        return { kind: "record", value: inner(d.valueType) };
+      case "union":
+        return union((d.options as unknown[]).map(inner));
+      case "object": {
+        const fields: IrField[] = [];
+        for (const [name, field] of Object.entries(d.shape as Record<string, z.ZodType>)) {
+          const fd = def(field);
+          const optional = fd.type === "optional" || fd.type === "default";
+          const type = optional ? inner(fd.innerType) : inner(field);
+          const doc = ownDescription(field) ?? (optional ? ownDescription(fd.innerType as z.ZodType) : undefined);
+          fields.push({ name, type, optional, doc });
+        }
+        return { kind: "object", fields };
+      }
+      case "optional":
+      case "default":
+        return unsupported("only parameters and object fields can be optional");
+      case "custom":
+        return unsupported("custom types are not supported; for bytes use bytes() from pseud/schema");
+      default:
+        return unsupported(`Zod type "${d.type}" is not supported`);
+    }
+
+    function literal(value: unknown): IrType {
+      if (value === null) return { kind: "primitive", name: "null" };
+      if (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value)))
+        return { kind: "literal", value };
+      return unsupported(`literal ${String(value)} is not supported (strings, finite numbers, booleans and null are)`);
+    }
+
+    function unsupported(message: string): IrType {
+      diagnostics.push({ loc, message: `${what}: ${message}` });
+      return { kind: "primitive", name: "null" };
+    }
+  }
+}
+
+function def(schema: z.ZodType): ZodDef {
+  return (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
+}
+
+/** `z.int()` carries its format on the def; `z.number().int()` as a check. */
+function isInteger(d: ZodDef): boolean {
+  const formats = ["safeint", "int32", "uint32"];
+  if (typeof d.format === "string" && formats.includes(d.format)) return true;
+  const checks = (d.checks ?? []) as { _zod: { def: { check?: string; format?: string } } }[];
+  return checks.some((c) => c._zod.def.check === "number_format" && formats.includes(c._zod.def.format ?? ""));
+}
+
+function isZodSchema(value: unknown): value is z.ZodType {
+  return typeof value === "object" && value !== null && "_zod" in value && typeof (value as { _zod?: { def?: unknown } })._zod?.def === "object";
+}
+
+function isService(value: unknown): value is ServiceDefinition {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[SERVICE_MARK] === true;
+}
+
+function isMethod(value: unknown): value is MethodDefinition {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[METHOD_MARK] === true;
+}
