@@ -1,43 +1,82 @@
 /**
- * The main job, end to end on loopback: a server and a client over real
- * ZeroMQ sockets, calls in both directions, a remote error, keyword
- * arguments. Run with `npm run demo`.
+ * The main job, end to end on loopback: code generated from
+ * schemas/greeter.zod.ts, a typed server and a typed client over real
+ * ZeroMQ sockets, calls in both directions. Run with `npm run demo`.
  */
-import { type CallContext, Client, RemoteError, Server } from "pseud";
+import { Client, type PseudError, RemoteError, Server } from "pseud";
+import { GreeterClient, type GreeterClientHandlers, type GreeterHandlers, greeterPeer, greeterServiceName, registerGreeterClient, registerGreeterServer } from "../generated/greeter.js";
+import type { Census, Sheep, Size } from "../generated/types.js";
 
-const server = new Server("greeter");
-server.register("hello", (name: string) => `Hello ${name}`, { params: ["name"] });
-server.register("add", (a: number, b: number) => a + b, { params: ["a", "b"] });
-server.register("string.lower", (s: string) => s.toLowerCase());
-server.register("divide", (a: number, b: number) => {
-  if (b === 0) throw Object.assign(new Error("division by zero"), { name: "ZeroDivisionError" });
-  return a / b;
-});
-server.register(
-  "draw.for.me",
-  async (context: CallContext, what: string) => server.sendTo(context.peer).call("draw.me.a.sheep", [what]),
-  { withContext: true },
-);
-const endpoint = await server.bind("tcp://127.0.0.1:*");
-console.log(`server "greeter" bound to ${endpoint}`);
-
-const client = new Client("greeter");
-client.register("draw.me.a.sheep", (size: string) => `a ${size} sheep, drawn by the client`);
-client.connect(endpoint);
-
-console.log(`hello("Charly")          → ${String(await client.call("hello", ["Charly"]))}`);
-console.log(`add(a=2, b=40)           → ${String(await client.call("add", [], { a: 2, b: 40 }))}`);
-console.log(`string.lower("ABC")      → ${String(await client.remote.string?.lower?.("ABC"))}`);
-try {
-  await client.call("divide", [1, 0]);
-} catch (error) {
-  if (!(error instanceof RemoteError)) throw error;
-  console.log(`divide(1, 0)             → ${error.remoteClass}: ${error.remoteMessage}`);
+/** The server's side: the compiler checks that every method is here, with the right types. */
+class Greeter implements GreeterHandlers {
+  private calls = 0;
+  hello(name: string): string {
+    this.calls++;
+    return `Hello ${name}`;
+  }
+  add(a: number, b: number): number {
+    return a + b;
+  }
+  divide(a: number, b: number): number {
+    if (b === 0) throw Object.assign(new Error("division by zero"), { name: "ZeroDivisionError" });
+    return a / b;
+  }
+  stringLower(s: string): string {
+    return s.toLowerCase();
+  }
+  stringUpper(s: string): string {
+    return s.toUpperCase();
+  }
+  census(flock: Sheep[]): Census {
+    const bySize: Record<string, number> = {};
+    for (const sheep of flock) bySize[sheep.size] = (bySize[sheep.size] ?? 0) + 1;
+    const heaviest = [...flock].sort((a, b) => b.wool - a.wool)[0];
+    return {
+      total: flock.length,
+      bySize,
+      heaviest: heaviest ? [heaviest.tags.join(",") || "untagged", heaviest.wool] : null,
+      checksum: BigInt(flock.reduce((sum, s) => sum + s.wool, 0)) * 2n ** 40n,
+      complete: true,
+    };
+  }
+  adminReset(): void {
+    this.calls = 0;
+  }
 }
+
+function drawSheep(size: Size): Sheep {
+  return { size, wool: size === "big" ? 900 : 300, drawnAt: new Date(), picture: new Uint8Array([0x89, 0x50]), tags: ["drawn"], owner: null };
+}
+
+/** The client's side: what the server may call on it. */
+const artist: GreeterClientHandlers = { drawMeASheep: drawSheep };
+
+const server = new Server(greeterServiceName);
+registerGreeterServer(server, new Greeter());
+server.setPredicate("restricted", (context) => context.identity === "admin"); // nobody is admin without authentication
+const endpoint = await server.bind("tcp://127.0.0.1:*");
+console.log(`server "${greeterServiceName}" bound to ${endpoint}`);
+
+const client = new Client(greeterServiceName);
+registerGreeterClient(client, artist);
+client.connect(endpoint);
+const greeter = new GreeterClient(client);
+
+const show = (label: string, value: unknown) => console.log(`${label.padEnd(36)} → ${typeof value === "string" ? value : JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`);
+const failure = (error: unknown) => `${(error as PseudError).code}: ${error instanceof RemoteError ? `${error.remoteClass}: ${error.remoteMessage}` : (error as Error).message}`;
+
+show("client → hello('Charly')", await greeter.hello("Charly"));
+show("client → add(2, 40)", await greeter.add(2, 40));
+show("client → string.upper('abc')", await greeter.stringUpper("abc"));
+show("client → divide(1, 0)", await greeter.divide(1, 0).catch(failure));
+show("client → admin.reset() (restricted)", await greeter.adminReset().catch(failure));
+show("untyped call: add('2', 40)", await client.call("add", ["2", 40]).catch(failure));
+
 const [peer] = server.peers();
 if (peer === undefined) throw new Error("the server has not seen the client");
-console.log(`server → client sheep    → ${String(await server.sendTo(peer.routingId).call("draw.me.a.sheep", ["small"]))}`);
-console.log(`client → server → client → ${String(await client.call("draw.for.me", ["big"]))}`);
+const sheep = await greeterPeer(server, peer.routingId).drawMeASheep("big");
+show("server → client draw.me.a.sheep", `a ${sheep.size} sheep, ${sheep.wool} g of wool`);
+show("client → census(flock)", await greeter.census([sheep, drawSheep("small")]));
 
 await client.close();
 await server.close();

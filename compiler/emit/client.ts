@@ -17,7 +17,7 @@ export function emitStubClass(className: string, doc: string, methods: readonly 
   for (const m of methods) {
     const params = m.params.map((p) => `${p.name}${p.optional ? "?" : ""}: ${tsType(p.type)}`);
     const call = `this.caller.call(${JSON.stringify(m.name)}, [${m.params.map((p) => p.name).join(", ")}], {}, ${CALL_OPTIONS})`;
-    out.push("", ...docLines(m.doc, "  "), `  async ${m.localName}(${[...params, `${CALL_OPTIONS}?: CallOptions`].join(", ")}): Promise<${tsType(m.returns)}> {`);
+    out.push("", ...docLines(m.doc, "  ", m.params), `  async ${m.localName}(${[...params, `${CALL_OPTIONS}?: CallOptions`].join(", ")}): Promise<${tsType(m.returns)}> {`);
     if (m.returns.kind === "void") out.push(`    await ${call};`);
     else out.push(`    return validateResult(${JSON.stringify(m.name)}, ${validators}[${JSON.stringify(m.name)}].returns, await ${call});`);
     out.push("  }");

@@ -22,7 +22,7 @@ export function emitHandlers(
     const params = [...m.params.map((p) => `${p.name}: ${tsType(p.type)}${p.optional ? " | undefined" : ""}`), `${CALL_CONTEXT}: CallContext`];
     const returns = tsType(m.returns);
     if (i > 0) out.push("");
-    out.push(...docLines(m.doc, "  "), `  ${m.localName}(${params.join(", ")}): ${returns} | Promise<${returns}>;`);
+    out.push(...docLines(m.doc, "  ", m.params), `  ${m.localName}(${params.join(", ")}): ${returns} | Promise<${returns}>;`);
   }
   out.push("}", "");
   const side = endpointType.toLowerCase();

@@ -18,7 +18,9 @@ export function union(members: readonly IrType[]): IrType {
     byKey.delete(typeKey(TRUE));
     byKey.delete(typeKey(FALSE));
   }
-  const sorted = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => m);
+  // Fixed order: by text form, but null last, as people write `T | null`.
+  const order = ([key]: [string, IrType]) => (key === typeKey(NULL) ? `~${key}` : key);
+  const sorted = [...byKey.entries()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)).map(([, m]) => m);
   const [only] = sorted;
   return sorted.length === 1 && only !== undefined ? only : { kind: "union", members: sorted };
 }
@@ -31,3 +33,4 @@ export function typeKey(type: IrType): string {
 const TRUE: IrType = { kind: "literal", value: true };
 const FALSE: IrType = { kind: "literal", value: false };
 const BOOLEAN: IrType = { kind: "primitive", name: "boolean" };
+const NULL: IrType = { kind: "primitive", name: "null" };

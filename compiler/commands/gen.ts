@@ -1,0 +1,93 @@
+import { parseArgs } from "node:util";
+import { existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { formatDiagnostics } from "../diagnostics.js";
+import { type Io, previouslyGenerated, readProject } from "./project.js";
+import { diagnosticFormat, parse, PROJECT_HELP, PROJECT_OPTIONS, projectConfig } from "./options.js";
+
+export const GEN_HELP = `pseud gen: generate typed clients and server skeletons from schemas
+
+Usage: pseud gen [options]
+
+Writes one file per service (and types.ts for shared named types) into the
+output folder, and removes generated files whose service is gone. Writes
+nothing when a schema has a mistake.
+
+${PROJECT_HELP}
+  --watch                    generate again whenever a schema file changes
+
+Exit codes: 0 generated, 1 schema mistakes (printed as file:line:col: message), 2 usage or config error.
+`;
+
+/** `pseud gen`. */
+export async function genCommand(args: readonly string[], io: Io): Promise<number> {
+  const { values } = parse(() => parseArgs({ args: [...args], options: { ...PROJECT_OPTIONS, watch: { type: "boolean" } } as const, strict: true }));
+  if (values.help) {
+    io.out(GEN_HELP);
+    return 0;
+  }
+  const format = diagnosticFormat(values.format);
+  const config = projectConfig(io.cwd, values);
+  const once = async (): Promise<{ code: number; schemaFiles: readonly string[] }> => {
+    const read = await readProject(config, io);
+    if (!read.ok) {
+      io.err(formatDiagnostics(read.diagnostics, format));
+      io.err(`pseud gen: ${read.diagnostics.length} schema mistake${read.diagnostics.length === 1 ? "" : "s"}; nothing written\n`);
+      return { code: 1, schemaFiles: read.schemaFiles };
+    }
+    const outDir = join(config.root, config.out);
+    mkdirSync(outDir, { recursive: true });
+    for (const [name, content] of [...read.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const path = join(outDir, name);
+      const shown = relative(io.cwd, path);
+      if (existsSync(path) && readFileSync(path, "utf8") === content) io.out(`unchanged ${shown}\n`);
+      else {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, content);
+        io.out(`wrote ${shown}\n`);
+      }
+    }
+    for (const name of previouslyGenerated(outDir)) {
+      if (read.files.has(name)) continue;
+      rmSync(join(outDir, name));
+      io.out(`removed ${relative(io.cwd, join(outDir, name))}\n`);
+    }
+    return { code: 0, schemaFiles: read.schemaFiles };
+  };
+
+  const first = await once();
+  if (!values.watch) return first.code;
+  return watchAndRegenerate(first.schemaFiles, config.root, join(config.root, config.out), once, io);
+}
+
+/** Generates again, debounced, whenever a file beside a schema changes; runs until interrupted. */
+function watchAndRegenerate(
+  schemaFiles: readonly string[],
+  root: string,
+  outDir: string,
+  once: () => Promise<{ code: number; schemaFiles: readonly string[] }>,
+  io: Io,
+): Promise<number> {
+  const folders = new Set([root, ...schemaFiles.map((f) => dirname(f))]);
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+  const onChange = (folder: string) => (_event: string, name: string | Buffer | null) => {
+    const changed = name === null ? folder : join(folder, name.toString());
+    if (changed.startsWith(outDir)) return; // our own writes
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running.then(async () => {
+        io.err(`pseud gen: ${relative(io.cwd, changed)} changed; generating\n`);
+        await once();
+      });
+    }, 100);
+  };
+  const watchers = [...folders].map((folder) => watch(folder, onChange(folder)));
+  io.err(`pseud gen: watching ${folders.size} folder${folders.size === 1 ? "" : "s"}; Ctrl-C to stop\n`);
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => {
+      for (const w of watchers) w.close();
+      resolve(0);
+    });
+  });
+}
