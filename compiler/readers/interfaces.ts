@@ -166,6 +166,9 @@ export function readInterfaceFile(root: string, project: Project, file: string):
         return { kind: "record", value: convert(index, at, what) };
       }
       if (type.getNumberIndexType() !== undefined) return unsupported("number index signatures are not supported (map keys are strings)");
+      const declaration = type.getSymbol()?.getDeclarations()[0];
+      if (declaration !== undefined && isLibrary(declaration.getSourceFile()) && !type.isAnonymous())
+        return unsupported(`type ${type.getText()} is not supported`);
       const fields: IrField[] = [];
       for (const property of properties) {
         const declaration = property.getValueDeclaration() ?? property.getDeclarations()[0];

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Project } from "ts-morph";
@@ -8,6 +8,7 @@ import type { Diagnostic, IrNamedType, IrSchema, IrService } from "../ir/types.j
 import { readInterfaceFile } from "./interfaces.js";
 import { locationIn } from "./source-files.js";
 import { readZodModule } from "./zod.js";
+import { indexZodDeclarations } from "./zod-locations.js";
 
 /** What reading a set of schema files gave: the IR, and every mistake found (none when it can be generated). */
 export interface SchemaRead {
@@ -37,7 +38,6 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
   const diagnostics: Diagnostic[] = [];
   for (const [index, file] of files.entries()) {
     options.onFile?.(file, index, files.length);
-    const text = readFileSync(file, "utf8");
     const source = project.addSourceFileAtPath(file);
     const isInterfaceSchema = source
       .getInterfaces()
@@ -54,7 +54,7 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
       }
       if (!Object.values(loaded.exports).some(isService))
         diagnostics.push({ loc: locationIn(root, file, 1, 1), message: "no service here: export a service(...) or an interface tagged @service" });
-      result = readZodModule(root, file, text, loaded.exports);
+      result = readZodModule(root, file, indexZodDeclarations(source), loaded.exports);
     }
     services.push(...result.services);
     types.push(...result.types);

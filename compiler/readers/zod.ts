@@ -10,7 +10,8 @@ import {
   SERVICE_MARK,
   type ServiceDefinition,
 } from "../schema/index.js";
-import { exportPosition, locationIn } from "./source-files.js";
+import { locationIn } from "./source-files.js";
+import type { ZodDeclarationIndex } from "./zod-locations.js";
 
 /** What one schema file gave. */
 export interface ReadResult {
@@ -26,12 +27,17 @@ interface ZodDef {
 }
 
 /**
- * Zod schema module → IR. `exports` is the loaded module; `text` its source,
- * for the positions of exported named types. Every exported `service(...)`
+ * Zod schema module → IR. `exports` is the loaded module; `index` tells
+ * where its declarations are written. Every exported `service(...)`
  * is a service; every other exported Zod schema a named type, referred to by
  * its export name wherever a method uses it.
  */
-export function readZodModule(root: string, file: string, text: string, exports: Readonly<Record<string, unknown>>): ReadResult {
+export function readZodModule(
+  root: string,
+  file: string,
+  index: ZodDeclarationIndex,
+  exports: Readonly<Record<string, unknown>>,
+): ReadResult {
   const diagnostics: Diagnostic[] = [];
   const namedBySchema = new Map<unknown, string>();
   const fileLoc = locationIn(root, file, 1, 1);
@@ -40,7 +46,7 @@ export function readZodModule(root: string, file: string, text: string, exports:
   const types: IrNamedType[] = [];
   for (const [name, value] of Object.entries(exports)) {
     if (!isZodSchema(value)) continue;
-    const position = exportPosition(text, name);
+    const position = index.exportedConst(name) ?? { line: 1, column: 1 };
     const loc = locationIn(root, file, position.line, position.column);
     const converted = convertTop(value, loc, `type ${name}`, value);
     if (converted.optional) diagnostics.push({ loc, message: `named type ${name} cannot be optional; make the field or parameter optional instead` });
@@ -50,19 +56,26 @@ export function readZodModule(root: string, file: string, text: string, exports:
   const services: IrService[] = [];
   for (const value of Object.values(exports)) {
     if (!isService(value)) continue;
-    const loc = value.declaredAt ? locationIn(root, value.declaredAt.file, value.declaredAt.line, value.declaredAt.column) : fileLoc;
+    const written = index.service(value.name);
+    const loc = written ? locationIn(root, file, written.line, written.column) : declaredAt(value.declaredAt) ?? fileLoc;
     services.push({
       name: value.name,
       typeName: typeName(value.name),
       doc: value.spec.doc,
-      methods: readMethods(value.spec.methods, loc, `service ${value.name}`),
-      clientMethods: readMethods(value.spec.clientMethods ?? {}, loc, `client methods of ${value.name}`),
+      methods: readMethods(value.name, "methods", value.spec.methods, loc),
+      clientMethods: readMethods(value.name, "clientMethods", value.spec.clientMethods ?? {}, loc),
       loc,
     });
   }
   return { services, types, diagnostics };
 
-  function readMethods(methods: Methods, serviceLoc: SourceLocation, owner: string): IrMethod[] {
+  /** Where the schema API saw a declaration being made; undefined when that was no file (a loader's wrapper). */
+  function declaredAt(at: { file: string; line: number; column: number } | undefined): SourceLocation | undefined {
+    return at && !at.file.startsWith("data:") ? locationIn(root, at.file, at.line, at.column) : undefined;
+  }
+
+  function readMethods(service: string, group: "methods" | "clientMethods", methods: Methods, serviceLoc: SourceLocation): IrMethod[] {
+    const owner = group === "methods" ? `service ${service}` : `client methods of ${service}`;
     if (typeof methods !== "object" || methods === null) {
       diagnostics.push({ loc: serviceLoc, message: `${owner}: methods must be an object of method(...) definitions` });
       return [];
@@ -73,14 +86,15 @@ export function readZodModule(root: string, file: string, text: string, exports:
         diagnostics.push({ loc: serviceLoc, message: `${owner}: ${JSON.stringify(name)} is not declared with method(...)` });
         continue;
       }
-      out.push(readMethod(name, definition, serviceLoc));
+      const written = index.method(service, group, name);
+      const loc = written ? locationIn(root, file, written.line, written.column) : declaredAt(definition.declaredAt) ?? serviceLoc;
+      out.push(readMethod(name, definition, loc));
     }
     return sortBy(out, (m) => m.name);
   }
 
-  function readMethod(name: string, definition: MethodDefinition, serviceLoc: SourceLocation): IrMethod {
-    const { spec, declaredAt } = definition;
-    const loc = declaredAt ? locationIn(root, declaredAt.file, declaredAt.line, declaredAt.column) : serviceLoc;
+  function readMethod(name: string, definition: MethodDefinition, loc: SourceLocation): IrMethod {
+    const { spec } = definition;
     const params: IrParam[] = [];
     if (typeof spec.params !== "object" || spec.params === null) {
       diagnostics.push({ loc, message: `method ${name}: params must be an object of Zod types` });
