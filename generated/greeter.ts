@@ -59,7 +59,10 @@ export interface GreeterHandlers {
   /** Counts a flock. */
   census(flock: Sheep[], since: Date | undefined, callContext: CallContext): Census | Promise<Census>;
 
-  /** Divides a by b. */
+  /**
+   * Divides a by b.
+   * @throws RemoteError with remoteClass ZeroDivisionError
+   */
   divide(a: number, b: number, callContext: CallContext): number | Promise<number>;
 
   /**
@@ -152,7 +155,10 @@ export class GreeterClient {
     return validateResult("census", greeterMethods["census"].returns, await this.caller.call("census", [flock, since], {}, callOptions));
   }
 
-  /** Divides a by b. */
+  /**
+   * Divides a by b.
+   * @throws RemoteError with remoteClass ZeroDivisionError
+   */
   async divide(a: number, b: number, callOptions?: CallOptions): Promise<number> {
     return validateResult("divide", greeterMethods["divide"].returns, await this.caller.call("divide", [a, b], {}, callOptions));
   }

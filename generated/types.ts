@@ -11,7 +11,7 @@ export interface Census {
   complete: boolean;
 }
 
-/** Validates a Census. */
+/** Validates {@link Census} values. */
 export const CensusSchema: z.ZodType<Census> = z.object({ total: z.number().int(), bySize: z.record(z.string(), z.number().int()), heaviest: z.union([z.tuple([z.string(), z.number()]), z.null()]), checksum: z.union([z.bigint(), z.number().int()]).transform((value) => BigInt(value)), complete: z.boolean() });
 
 /** A sheep, as a client draws it. */
@@ -26,11 +26,11 @@ export interface Sheep {
   notes?: string;
 }
 
-/** Validates a Sheep. */
+/** Validates {@link Sheep} values. */
 export const SheepSchema: z.ZodType<Sheep> = z.object({ size: z.lazy(() => SizeSchema), wool: z.number().int(), drawnAt: z.date(), picture: z.instanceof(Uint8Array), tags: z.array(z.string()), owner: z.union([z.string(), z.null()]), notes: z.string().optional() });
 
 /** How big a sheep is. */
 export type Size = "big" | "small";
 
-/** Validates a Size. */
+/** Validates {@link Size} values. */
 export const SizeSchema: z.ZodType<Size> = z.union([z.literal("big"), z.literal("small")]);

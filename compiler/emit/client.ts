@@ -13,11 +13,11 @@ export const CALL_CONTEXT = "callContext";
  * its clients are both such stubs.
  */
 export function emitStubClass(className: string, doc: string, methods: readonly IrMethod[], validators: string): string[] {
-  const out = [...docLines(doc), `export class ${className} {`, "  constructor(private readonly caller: Caller) {}"];
+  const out = [...docLines({ doc }), `export class ${className} {`, "  constructor(private readonly caller: Caller) {}"];
   for (const m of methods) {
     const params = m.params.map((p) => `${p.name}${p.optional ? "?" : ""}: ${tsType(p.type)}`);
     const call = `this.caller.call(${JSON.stringify(m.name)}, [${m.params.map((p) => p.name).join(", ")}], {}, ${CALL_OPTIONS})`;
-    out.push("", ...docLines(m.doc, "  ", m.params), `  async ${m.localName}(${[...params, `${CALL_OPTIONS}?: CallOptions`].join(", ")}): Promise<${tsType(m.returns)}> {`);
+    out.push("", ...docLines(m, "  "), `  async ${m.localName}(${[...params, `${CALL_OPTIONS}?: CallOptions`].join(", ")}): Promise<${tsType(m.returns)}> {`);
     if (m.returns.kind === "void") out.push(`    await ${call};`);
     else out.push(`    return validateResult(${JSON.stringify(m.name)}, ${validators}[${JSON.stringify(m.name)}].returns, await ${call});`);
     out.push("  }");

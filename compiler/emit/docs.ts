@@ -1,6 +1,15 @@
-/** A TSDoc comment for `doc` and its parameters' docs, indented; none when there is nothing to say. */
-export function docLines(doc: string | undefined, indent = "", params: readonly { name: string; doc: string | undefined }[] = []): string[] {
+/** What a method's doc comment is made of. */
+export interface Documented {
+  readonly doc: string | undefined;
+  readonly params?: readonly { readonly name: string; readonly doc: string | undefined }[];
+  /** Declared error class names: a caller sees them as RemoteError.remoteClass. */
+  readonly errors?: readonly string[];
+}
+
+/** A TSDoc comment for a declaration, its parameters and its declared errors, indented; none when there is nothing to say. */
+export function docLines({ doc, params = [], errors = [] }: Documented, indent = ""): string[] {
   const tags = params.filter((p) => p.doc !== undefined && p.doc.trim() !== "").map((p) => `@param ${p.name} - ${p.doc?.trim()}`);
+  if (errors.length > 0) tags.push(`@throws RemoteError with remoteClass ${errors.join(" or ")}`);
   const text = [doc?.trim() ?? "", ...tags].filter((part) => part !== "").join("\n");
   if (text === "") return [];
   const lines = text.replace(/\*\//g, "*\\/").split("\n");

@@ -17,12 +17,12 @@ export function emitHandlers(
   methods: readonly IrMethod[],
   validators: string,
 ): string[] {
-  const out = [...docLines(interfaceDoc), `export interface ${interfaceName} {`];
+  const out = [...docLines({ doc: interfaceDoc }), `export interface ${interfaceName} {`];
   for (const [i, m] of methods.entries()) {
     const params = [...m.params.map((p) => `${p.name}: ${tsType(p.type)}${p.optional ? " | undefined" : ""}`), `${CALL_CONTEXT}: CallContext`];
     const returns = tsType(m.returns);
     if (i > 0) out.push("");
-    out.push(...docLines(m.doc, "  ", m.params), `  ${m.localName}(${params.join(", ")}): ${returns} | Promise<${returns}>;`);
+    out.push(...docLines(m, "  "), `  ${m.localName}(${params.join(", ")}): ${returns} | Promise<${returns}>;`);
   }
   out.push("}", "");
   const side = endpointType.toLowerCase();

@@ -7,17 +7,17 @@ import { propertyName, schemaName, tsType, zodType } from "./type-text.js";
 export function emitTypesFile(types: readonly IrNamedType[]): string {
   const out = [...header(types.map((t) => t.loc.file)), `import { z } from "zod";`];
   for (const named of types) {
-    out.push("", ...docLines(named.doc));
+    out.push("", ...docLines(named));
     if (named.type.kind === "object") {
       out.push(`export interface ${named.name} {`);
       for (const field of named.type.fields) {
-        out.push(...docLines(field.doc, "  "), `  ${propertyName(field.name)}${field.optional ? "?" : ""}: ${tsType(field.type)};`);
+        out.push(...docLines(field, "  "), `  ${propertyName(field.name)}${field.optional ? "?" : ""}: ${tsType(field.type)};`);
       }
       out.push("}");
     } else {
       out.push(`export type ${named.name} = ${tsType(named.type)};`);
     }
-    out.push("", `/** Validates a ${named.name}. */`, `export const ${schemaName(named.name)}: z.ZodType<${named.name}> = ${zodType(named.type)};`);
+    out.push("", `/** Validates {@link ${named.name}} values. */`, `export const ${schemaName(named.name)}: z.ZodType<${named.name}> = ${zodType(named.type)};`);
   }
   return `${out.join("\n")}\n`;
 }

@@ -9,8 +9,11 @@ Uses only Debian's python3-zmq and python3-msgpack. Two modes:
 
   pypeer.py client NAME ENDPOINT
       Connects a ROUTER (probe_router on) to the server NAME at ENDPOINT, runs
-      its scenario against it (see SCENARIO), prints one JSON line per check,
+      its scenario against it (see run_client), prints one JSON line per check,
       and exits 0 when every check passed, 1 otherwise.
+
+  pypeer.py call NAME ENDPOINT METHOD ARGS_JSON [KWARGS_JSON]
+      Makes one call and prints the reply as {"kind": "OK"|"ERROR", "body": ...}.
 
 Messages: [routing_id, b'', b'v1', message_id, type_byte, body]; bodies of
 WORK, OK, ERROR and HELLO are msgpack (use_bin_type=True / raw=False).
@@ -239,6 +242,28 @@ def run_client(name, endpoint):
     return 0 if all(r["ok"] for r in results) else 1
 
 
+def run_call(name, endpoint, method, args, kwargs):
+    context = zmq.Context.instance()
+    socket = context.socket(zmq.ROUTER)
+    socket.setsockopt(zmq.PROBE_ROUTER, 1)
+    socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
+    socket.setsockopt(zmq.LINGER, 0)
+    socket.connect(endpoint)
+    peer = Peer(socket)
+    box = {}
+    peer.call(name.encode(), method, args, kwargs, on_reply=lambda kind, body: box.update(kind=kind, body=body))
+    deadline = time.time() + 5
+    while "kind" not in box and time.time() < deadline:
+        if socket.poll(100):
+            peer.handle(socket.recv_multipart())
+    socket.close(0)
+    if "kind" not in box:
+        print(json.dumps({"kind": "TIMEOUT"}), flush=True)
+        return 1
+    print(json.dumps({"kind": "OK" if box["kind"] == OK else "ERROR", "body": box["body"]}, default=repr), flush=True)
+    return 0
+
+
 class RemoteError(Exception):
     def __init__(self, class_name, message):
         super().__init__("%s: %s" % (class_name, message))
@@ -251,5 +276,8 @@ if __name__ == "__main__":
         run_server(sys.argv[2])
     elif sys.argv[1] == "client":
         sys.exit(run_client(sys.argv[2], sys.argv[3]))
+    elif sys.argv[1] == "call":
+        kwargs = json.loads(sys.argv[6]) if len(sys.argv) > 6 else {}
+        sys.exit(run_call(sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5]), kwargs))
     else:
-        sys.exit("usage: pypeer.py server NAME | client NAME ENDPOINT")
+        sys.exit("usage: pypeer.py server NAME | client NAME ENDPOINT | call NAME ENDPOINT METHOD ARGS_JSON [KWARGS_JSON]")
