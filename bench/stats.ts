@@ -1,0 +1,16 @@
+/** One measured figure: min, median and max of several rounds. */
+export interface Figure {
+  readonly name: string;
+  readonly unit: string;
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+}
+
+/** Runs `measure` `n` times; returns min, median and max of what it returned. */
+export async function rounds(n: number, measure: () => Promise<number>): Promise<Pick<Figure, "min" | "median" | "max">> {
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) values.push(await measure());
+  values.sort((a, b) => a - b);
+  return { min: values[0] as number, median: values[Math.floor(values.length / 2)] as number, max: values[values.length - 1] as number };
+}
