@@ -4,6 +4,7 @@
  * its own module under commands/.
  */
 import { readFileSync } from "node:fs";
+import { BREAKING_HELP, breakingCommand } from "./commands/breaking.js";
 import { CHECK_HELP, checkCommand } from "./commands/check.js";
 import { GEN_HELP, genCommand } from "./commands/gen.js";
 import { ConfigError, UsageError } from "./commands/options.js";
@@ -16,18 +17,21 @@ Usage: pseud <command> [options]
 Commands:
   gen      generate typed clients and server skeletons from schemas
   check    fail when generated code has drifted from its schemas
+  breaking tell a schema change that breaks deployed peers from one that does not
   help     show help for a command: pseud help gen
 
 Options:
   -h, --help     show help (also after a command)
   -v, --version  show the version
 
-Exit codes: 0 success, 1 the command found a problem (schema mistakes, drift), 2 usage or config error.
+Exit codes: 0 success, 1 the command found a problem (schema mistakes, drift, a breaking change),
+2 usage or config error (and, for breaking, schema mistakes).
 `;
 
 const VERBS: Record<string, { run: (args: readonly string[], io: Io) => Promise<number>; help: string }> = {
   gen: { run: genCommand, help: GEN_HELP },
   check: { run: checkCommand, help: CHECK_HELP },
+  breaking: { run: breakingCommand, help: BREAKING_HELP },
 };
 
 /** Runs the CLI on `argv` (without node and script); resolves with the exit code. */

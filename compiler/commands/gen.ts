@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { formatDiagnostics } from "../diagnostics.js";
+import { writeSnapshot } from "../ir/snapshot.js";
 import { type Io, previouslyGenerated, readProject } from "./project.js";
 import { diagnosticFormat, parse, PROJECT_HELP, PROJECT_OPTIONS, projectConfig } from "./options.js";
 
@@ -15,13 +16,14 @@ nothing when a schema has a mistake.
 
 ${PROJECT_HELP}
   --watch                    generate again whenever a schema file changes
+  --emit-ir <file>           also write the IR snapshot (the published contract) for pseud breaking --against
 
 Exit codes: 0 generated, 1 schema mistakes (printed as file:line:col: message), 2 usage or config error.
 `;
 
 /** `pseud gen`. */
 export async function genCommand(args: readonly string[], io: Io): Promise<number> {
-  const { values } = parse(() => parseArgs({ args: [...args], options: { ...PROJECT_OPTIONS, watch: { type: "boolean" } } as const, strict: true }));
+  const { values } = parse(() => parseArgs({ args: [...args], options: { ...PROJECT_OPTIONS, watch: { type: "boolean" }, "emit-ir": { type: "string" } } as const, strict: true }));
   if (values.help) {
     io.out(GEN_HELP);
     return 0;
@@ -46,6 +48,12 @@ export async function genCommand(args: readonly string[], io: Io): Promise<numbe
         writeFileSync(path, content);
         io.out(`wrote ${shown}\n`);
       }
+    }
+    if (values["emit-ir"] !== undefined) {
+      const irPath = join(io.cwd, values["emit-ir"]);
+      mkdirSync(dirname(irPath), { recursive: true });
+      writeFileSync(irPath, writeSnapshot(read.schema));
+      io.out(`wrote ${relative(io.cwd, irPath)}\n`);
     }
     for (const name of previouslyGenerated(outDir)) {
       if (read.files.has(name)) continue;

@@ -19,6 +19,8 @@ export interface SchemaRead {
 /** How to read: the project root (paths are shown relative to it) and an optional progress report. */
 export interface ReadOptions {
   readonly root: string;
+  /** The tsconfig whose paths and options apply; default: the root's tsconfig.json, if any. */
+  readonly tsconfig?: string;
   readonly onFile?: (file: string, index: number, total: number) => void;
 }
 
@@ -29,8 +31,9 @@ export interface ReadOptions {
  */
 export async function readSchemas(files: readonly string[], options: ReadOptions): Promise<SchemaRead> {
   const { root } = options;
-  const tsconfig = join(root, "tsconfig.json");
-  const project = existsSync(tsconfig)
+  const candidate = options.tsconfig ?? join(root, "tsconfig.json");
+  const tsconfig = existsSync(candidate) ? candidate : undefined;
+  const project = tsconfig
     ? new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true })
     : new Project({ compilerOptions: { strict: true } });
   const services: IrService[] = [];
@@ -47,7 +50,7 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
       project.resolveSourceFileDependencies();
       result = readInterfaceFile(root, project, file);
     } else {
-      const loaded = await loadModule(file, existsSync(tsconfig) ? tsconfig : undefined);
+      const loaded = await loadModule(file, tsconfig);
       if (!loaded.ok) {
         diagnostics.push({ loc: loaded.loc ?? locationIn(root, file, 1, 1), message: `cannot load schema module: ${loaded.message}` });
         continue;

@@ -1,0 +1,71 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import picomatch from "picomatch";
+import { glob } from "tinyglobby";
+import type { ResolvedConfig } from "../config.js";
+import { readSnapshot } from "../ir/snapshot.js";
+import type { Diagnostic, IrSchema } from "../ir/types.js";
+import { readSchemas } from "../readers/read-schemas.js";
+
+/** The schemas a comparison starts from, or why they could not be read. */
+export type Against =
+  | { readonly ok: true; readonly schema: IrSchema; readonly described: string }
+  | { readonly ok: false; readonly diagnostics?: readonly Diagnostic[]; readonly message: string };
+
+/**
+ * Reads the old schemas from `ref`: an IR snapshot file, a folder of schema
+ * files, or a git revision (the schema files as they were there, read with
+ * `git show` into a scratch folder; the work tree is not touched).
+ */
+export async function loadAgainst(ref: string, config: ResolvedConfig): Promise<Against> {
+  const path = resolve(config.root, ref);
+  if (existsSync(path) && statSync(path).isFile()) {
+    const read = readSnapshot(readFileSync(path, "utf8"));
+    return read.ok ? { ok: true, schema: read.schema, described: `snapshot ${ref}` } : { ok: false, message: `${ref}: ${read.message}` };
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    const files = (await glob(["**/*.ts"], { cwd: path, absolute: true, ignore: ["**/node_modules/**"] })).sort();
+    return fromFiles(files, path, `folder ${ref}`);
+  }
+  return fromGit(ref, config);
+}
+
+async function fromFiles(files: readonly string[], root: string, described: string, tsconfig?: string): Promise<Against> {
+  if (files.length === 0) return { ok: false, message: `${described}: no schema files` };
+  const { schema, diagnostics } = await readSchemas(files, { root, ...(tsconfig ? { tsconfig } : {}) });
+  if (diagnostics.length > 0) return { ok: false, diagnostics, message: `${described}: the old schemas have mistakes` };
+  return { ok: true, schema, described };
+}
+
+async function fromGit(ref: string, config: ResolvedConfig): Promise<Against> {
+  const git = (...args: string[]) => execFileSync("git", ["-C", config.root, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
+  } catch {
+    return { ok: false, message: `${JSON.stringify(ref)} is not a snapshot file, a folder or a git revision` };
+  }
+  // Paths relative to the project root (git lists them relative to -C's folder).
+  const matches = picomatch([...config.schemas]);
+  const paths = git("ls-tree", "-r", "--name-only", ref)
+    .split("\n")
+    .filter((p) => p !== "" && matches(p) && !p.startsWith(`${config.out}/`));
+  // A scratch folder inside the project, so schema modules resolve zod and pseud as the project's own do.
+  const scratch = mkdtempSync(join(config.root, ".pseud-breaking-"));
+  try {
+    for (const p of paths) {
+      const target = join(scratch, p);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, git("show", `${ref}:./${p}`));
+    }
+    const tsconfig = join(config.root, "tsconfig.json");
+    return await fromFiles(
+      paths.map((p) => join(scratch, p)),
+      scratch,
+      `revision ${ref}`,
+      existsSync(tsconfig) ? tsconfig : undefined,
+    );
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,113 @@
+import type { RuleId } from "../../../compiler/breaking/rules.js";
+
+/**
+ * One schema change and the rules it must trigger, nothing more. `types` are
+ * named types the case declares (names prefixed per case); `client` bodies
+ * are the methods clients offer back (`@clientMethods`).
+ */
+export interface Case {
+  readonly name: string;
+  readonly old: { readonly methods?: string; readonly client?: string; readonly types?: string };
+  readonly new: { readonly methods?: string; readonly client?: string; readonly types?: string };
+  readonly expect: readonly RuleId[];
+}
+
+/** Cases in the interface format, one service each. */
+export const INTERFACE_CASES: readonly Case[] = [
+  { name: "nothing changes", old: { methods: "f(a: string): string;" }, new: { methods: "f(a: string): string;" }, expect: [] },
+  { name: "method removed", old: { methods: "f(): string; g(): string;" }, new: { methods: "f(): string;" }, expect: ["METHOD_REMOVED"] },
+  { name: "method renamed", old: { methods: "f(): string;" }, new: { methods: "h(): string;" }, expect: ["METHOD_REMOVED", "METHOD_ADDED"] },
+  { name: "method added", old: { methods: "f(): string;" }, new: { methods: "f(): string; g(): string;" }, expect: ["METHOD_ADDED"] },
+  { name: "required parameter added", old: { methods: "f(a: string): string;" }, new: { methods: "f(a: string, b: number): string;" }, expect: ["PARAM_ADDED_REQUIRED"] },
+  { name: "optional parameter appended", old: { methods: "f(a: string): string;" }, new: { methods: "f(a: string, b?: number): string;" }, expect: ["PARAM_ADDED_OPTIONAL"] },
+  { name: "parameter removed", old: { methods: "f(a: string, b: number): string;" }, new: { methods: "f(a: string): string;" }, expect: ["PARAM_REMOVED"] },
+  { name: "parameters reordered", old: { methods: "f(a: string, b: number): string;" }, new: { methods: "f(b: number, a: string): string;" }, expect: ["PARAM_REORDERED"] },
+  { name: "parameter renamed", old: { methods: "f(a: string): string;" }, new: { methods: "f(b: string): string;" }, expect: ["PARAM_RENAMED"] },
+  { name: "optional parameter made required", old: { methods: "f(a?: string): string;" }, new: { methods: "f(a: string): string;" }, expect: ["PARAM_MADE_REQUIRED"] },
+  { name: "required parameter made optional", old: { methods: "f(a: string): string;" }, new: { methods: "f(a?: string): string;" }, expect: ["PARAM_MADE_OPTIONAL"] },
+  { name: "literal removed from a parameter", old: { methods: `f(a: "x" | "y"): string;` }, new: { methods: `f(a: "x"): string;` }, expect: ["PARAM_TYPE_NARROWED"] },
+  { name: "parameter field made required", old: { methods: "f(a: { x?: string }): string;" }, new: { methods: "f(a: { x: string }): string;" }, expect: ["PARAM_TYPE_NARROWED"] },
+  { name: "number parameter made integer", old: { methods: "f(a: number): string;" }, new: { methods: "f(a: Int): string;" }, expect: ["PARAM_TYPE_NARROWED"] },
+  { name: "array element narrowed", old: { methods: "f(a: (string | null)[]): string;" }, new: { methods: "f(a: string[]): string;" }, expect: ["PARAM_TYPE_NARROWED"] },
+  { name: "record value narrowed", old: { methods: "f(a: Record<string, number>): string;" }, new: { methods: "f(a: Record<string, Int>): string;" }, expect: ["PARAM_TYPE_NARROWED"] },
+  { name: "tuple element narrowed", old: { methods: "f(a: [string, number]): string;" }, new: { methods: "f(a: [string, Int]): string;" }, expect: ["PARAM_TYPE_NARROWED"] },
+  { name: "parameter widened", old: { methods: "f(a: Int, b: \"x\"): string;" }, new: { methods: "f(a: number, b: \"x\" | \"y\" | null): string;" }, expect: ["PARAM_TYPE_WIDENED", "PARAM_TYPE_WIDENED"] },
+  { name: "parameter changed to an unrelated type", old: { methods: "f(a: string): string;" }, new: { methods: "f(a: boolean): string;" }, expect: ["PARAM_TYPE_CHANGED"] },
+  { name: "return can be null now", old: { methods: "f(): string;" }, new: { methods: "f(): string | null;" }, expect: ["RETURN_TYPE_WIDENED"] },
+  { name: "return gains a union member", old: { methods: `f(): "a" | "b";` }, new: { methods: `f(): "a" | "b" | "c";` }, expect: ["RETURN_TYPE_WIDENED"] },
+  { name: "return field made optional", old: { methods: "f(): { x: string };" }, new: { methods: "f(): { x?: string };" }, expect: ["RETURN_TYPE_WIDENED"] },
+  { name: "return field removed", old: { methods: "f(): { x: string; y: number };" }, new: { methods: "f(): { y: number };" }, expect: ["RETURN_TYPE_WIDENED"] },
+  { name: "return narrowed", old: { methods: "f(): string | null;" }, new: { methods: "f(): string;" }, expect: ["RETURN_TYPE_NARROWED"] },
+  { name: "return changed to an unrelated type", old: { methods: "f(): string;" }, new: { methods: "f(): number;" }, expect: ["RETURN_TYPE_CHANGED"] },
+  { name: "void return stays void", old: { methods: "f(): void;" }, new: { methods: "f(): Promise<void>;" }, expect: [] },
+  { name: "method moved to another domain", old: { methods: "f(): string;" }, new: { methods: "\n  /** @domain admin */\n  f(): string;" }, expect: ["DOMAIN_CHANGED"] },
+  {
+    name: "declared error added and another removed",
+    old: { methods: "\n  /** @errors KeyError */\n  f(): string;" },
+    new: { methods: "\n  /** @errors ValueError */\n  f(): string;" },
+    expect: ["ERROR_ADDED", "ERROR_REMOVED"],
+  },
+  {
+    name: "named type changed under a method that did not",
+    old: { methods: "f(a: T1Item): T1Item;", types: "export interface T1Item { id: Int; name?: string }" },
+    new: { methods: "f(a: T1Item): T1Item;", types: "export interface T1Item { id: Int; name: string }" },
+    expect: ["PARAM_TYPE_NARROWED", "RETURN_TYPE_NARROWED"],
+  },
+  {
+    name: "recursive type unchanged",
+    old: { methods: "f(t: T2Tree): T2Tree;", types: "export interface T2Tree { label: string; children: T2Tree[] }" },
+    new: { methods: "f(t: T2Tree): T2Tree;", types: "export interface T2Tree { label: string; children: T2Tree[] }" },
+    expect: [],
+  },
+  {
+    name: "recursive type widened deep inside",
+    old: { methods: "f(): T3Tree;", types: "export interface T3Tree { label: string; children: T3Tree[] }" },
+    new: { methods: "f(): T3Tree;", types: "export interface T3Tree { label: string | null; children: T3Tree[] }" },
+    expect: ["RETURN_TYPE_WIDENED"],
+  },
+  {
+    name: "inline type replaced by an equal named one",
+    old: { methods: "f(a: { x: string }): string;" },
+    new: { methods: "f(a: T4Named): string;", types: "export interface T4Named { x: string }" },
+    expect: [],
+  },
+  // Client methods: the new server calls old clients, so the roles swap.
+  { name: "client method added", old: { client: "c(): string;" }, new: { client: "c(): string; d(): string;" }, expect: ["CLIENT_METHOD_ADDED"] },
+  { name: "client method removed", old: { client: "c(): string; d(): string;" }, new: { client: "c(): string;" }, expect: ["CLIENT_METHOD_REMOVED"] },
+  { name: "client parameter added", old: { client: "c(a: string): string;" }, new: { client: "c(a: string, b?: string): string;" }, expect: ["CLIENT_PARAM_ADDED"] },
+  { name: "client required parameter removed", old: { client: "c(a: string, b: string): string;" }, new: { client: "c(a: string): string;" }, expect: ["CLIENT_PARAM_REMOVED"] },
+  { name: "client optional parameter removed", old: { client: "c(a: string, b?: string): string;" }, new: { client: "c(a: string): string;" }, expect: ["CLIENT_OPTIONAL_PARAM_REMOVED"] },
+  { name: "client parameter renamed", old: { client: "c(a: string): string;" }, new: { client: "c(b: string): string;" }, expect: ["CLIENT_PARAM_RENAMED"] },
+  { name: "client parameters reordered", old: { client: "c(a: string, b: Int): string;" }, new: { client: "c(b: Int, a: string): string;" }, expect: ["CLIENT_PARAM_REORDERED"] },
+  { name: "client parameter made required", old: { client: "c(a?: string): string;" }, new: { client: "c(a: string): string;" }, expect: ["CLIENT_PARAM_MADE_REQUIRED"] },
+  { name: "client parameter made optional", old: { client: "c(a: string): string;" }, new: { client: "c(a?: string): string;" }, expect: ["CLIENT_PARAM_MADE_OPTIONAL"] },
+  { name: "client parameter narrowed", old: { client: "c(a: number): string;" }, new: { client: "c(a: Int): string;" }, expect: ["CLIENT_PARAM_TYPE_NARROWED"] },
+  { name: "client parameter widened", old: { client: "c(a: Int): string;" }, new: { client: "c(a: number): string;" }, expect: ["CLIENT_PARAM_TYPE_WIDENED"] },
+  { name: "client parameter changed", old: { client: "c(a: Int): string;" }, new: { client: "c(a: string): string;" }, expect: ["CLIENT_PARAM_TYPE_CHANGED"] },
+  { name: "client return widened", old: { client: "c(): string;" }, new: { client: "c(): string | null;" }, expect: ["CLIENT_RETURN_TYPE_WIDENED"] },
+  { name: "client return narrowed", old: { client: "c(): string | null;" }, new: { client: "c(): string;" }, expect: ["CLIENT_RETURN_TYPE_NARROWED"] },
+  { name: "client return changed", old: { client: "c(): string;" }, new: { client: "c(): Date;" }, expect: ["CLIENT_RETURN_TYPE_CHANGED"] },
+  { name: "client method moved to another domain", old: { client: "c(): string;" }, new: { client: "\n  /** @domain ops */\n  c(): string;" }, expect: ["CLIENT_DOMAIN_CHANGED"] },
+  {
+    name: "client declared errors changed",
+    old: { client: "\n  /** @errors KeyError */\n  c(): string;" },
+    new: { client: "\n  /** @errors ValueError */\n  c(): string;" },
+    expect: ["CLIENT_ERROR_ADDED", "CLIENT_ERROR_REMOVED"],
+  },
+];
+
+/** The same kinds of change written as Zod schemas: the format does not matter. */
+export const ZOD_CASES: readonly Case[] = [
+  { name: "zod: method removed", old: { methods: `f: m({}, z.string()), g: m({}, z.string())` }, new: { methods: `f: m({}, z.string())` }, expect: ["METHOD_REMOVED"] },
+  { name: "zod: required parameter added", old: { methods: `f: m({ a: z.string() }, z.string())` }, new: { methods: `f: m({ a: z.string(), b: z.number() }, z.string())` }, expect: ["PARAM_ADDED_REQUIRED"] },
+  { name: "zod: optional parameter appended", old: { methods: `f: m({ a: z.string() }, z.string())` }, new: { methods: `f: m({ a: z.string(), b: z.number().optional() }, z.string())` }, expect: ["PARAM_ADDED_OPTIONAL"] },
+  { name: "zod: enum member removed", old: { methods: `f: m({ a: z.enum(["x", "y"]) }, z.string())` }, new: { methods: `f: m({ a: z.enum(["x"]) }, z.string())` }, expect: ["PARAM_TYPE_NARROWED"] },
+  { name: "zod: return made nullable", old: { methods: `f: m({}, z.string())` }, new: { methods: `f: m({}, z.string().nullable())` }, expect: ["RETURN_TYPE_WIDENED"] },
+  {
+    name: "zod: named type field made required",
+    old: { methods: `f: m({ a: Z1Item }, z.string())`, types: `export const Z1Item = z.object({ id: z.number().int(), name: z.string().optional() });` },
+    new: { methods: `f: m({ a: Z1Item }, z.string())`, types: `export const Z1Item = z.object({ id: z.number().int(), name: z.string() });` },
+    expect: ["PARAM_TYPE_NARROWED"],
+  },
+  { name: "zod: client method added", old: { client: `c: m({}, z.string())` }, new: { client: `c: m({}, z.string()), d: m({}, z.string())` }, expect: ["CLIENT_METHOD_ADDED"] },
+];
