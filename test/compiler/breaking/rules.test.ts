@@ -76,3 +76,12 @@ describe("pseud breaking rules", async () => {
     ]);
   });
 });
+
+describe("the README's schema evolution table", () => {
+  it("lists every rule with its verdict", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { RULES } = await import("../../../compiler/breaking/rules.js");
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    for (const id of RULE_IDS) expect(readme).toContain(`| \`${id}\` | ${RULES[id].breaking ? "breaking" : "safe"} |`);
+  });
+});
