@@ -1,10 +1,18 @@
+import { randomBytes } from "node:crypto";
 import { type Caller, type RemoteProxy, remoteProxy } from "./caller.js";
 import { Endpoint } from "./endpoint.js";
+import { HandshakeError, UnauthorizedError } from "./errors.js";
 import { consoleLogger } from "./logger.js";
 import { type CallOptions, type PeerOptions, RpcPeer } from "./peer/rpc-peer.js";
+import { ClientGuard } from "./security/client-guard.js";
+import { type ClientSecurity, clientPlugin } from "./security/config.js";
+import { PSEUD_CLIENT_MARK } from "./security/server-guard.js";
 
 /** Options of a {@link Client}; all optional. */
-export interface ClientOptions extends PeerOptions {}
+export interface ClientOptions extends PeerOptions {
+  /** Encryption and authentication, by plugin name; it must match the server's. */
+  readonly security?: ClientSecurity;
+}
 
 /** The events a {@link Client} emits (heartbeats will add server loss). */
 export interface ClientEvents {}
@@ -25,6 +33,8 @@ export interface ClientEvents {}
 export class Client extends Endpoint<ClientEvents> implements Caller {
   protected readonly peer: RpcPeer;
   private readonly serverId: Buffer;
+  /** Why the last security handshake failed; new calls fail with it until one succeeds. */
+  private handshakeFailure: Error | undefined;
   /** Dynamic calls by property access, untyped: `client.remote.string.lower("ABC")`. */
   readonly remote: RemoteProxy;
 
@@ -36,10 +46,28 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     if (typeof serverName !== "string" || serverName === "") throw new TypeError("a client needs the server's name");
     this.serverId = Buffer.from(serverName, "utf8");
     const logger = options.logger ?? consoleLogger();
-    // No routing id of our own (the reference forbids one): libzmq gives each
-    // connection an id starting with a zero byte, which no peer can claim.
-    this.peer = new RpcPeer({ probeRouter: true, logger }, { ...options, logger }, { onPeerSeen: () => {} });
+    const plugin = clientPlugin(options.security);
+    // An unguessable routing id: no other peer can claim it to take this client's place. Its mark tells a
+    // pseud server that this client answers a prompt to authenticate.
+    const routingId = `${PSEUD_CLIENT_MARK}${randomBytes(16).toString("base64url")}`;
+    this.peer = new RpcPeer(
+      { probeRouter: true, routingId, logger, ...(plugin ? { mechanism: plugin.mechanism } : {}) },
+      { ...options, logger },
+      { onPeerSeen: () => {}, onEmptyMessage: () => {} },
+    );
+    this.peer.setGuard(new ClientGuard(plugin, routingId, this.peer, logger));
     this.remote = remoteProxy(this);
+    this.peer.socket.onEvent("handshake", () => {
+      this.handshakeFailure = undefined;
+    });
+    this.peer.socket.onEvent("handshake:error:auth", (event) =>
+      this.handshakeFailed(new UnauthorizedError(`the server refused this client's credentials (ZAP status ${event.error.status ?? "?"})`)),
+    );
+    for (const type of ["handshake:error:protocol", "handshake:error:other"] as const) {
+      this.peer.socket.onEvent(type, (event) =>
+        this.handshakeFailed(new HandshakeError(`the security handshake with the server failed (${event.error.code}): are the server's public key and plugin right?`)),
+      );
+    }
   }
 
   /** Connects to a server's endpoint; ZeroMQ reconnects by itself when the connection drops. */
@@ -50,14 +78,15 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
   /**
    * Calls a method of the server. Settles exactly once: the result, a remote
    * error (RemoteError, ServiceNotFoundError…), or TimeoutError, AbortedError,
-   * EncodeError, ClosedError.
+   * EncodeError, UnauthorizedError, HandshakeError, ClosedError.
    */
-  call(
-    method: string,
-    args: readonly unknown[] = [],
-    kwargs: Readonly<Record<string, unknown>> = {},
-    options: CallOptions = {},
-  ): Promise<unknown> {
+  call(method: string, args: readonly unknown[] = [], kwargs: Readonly<Record<string, unknown>> = {}, options: CallOptions = {}): Promise<unknown> {
+    if (this.handshakeFailure) return Promise.reject(this.handshakeFailure);
     return this.peer.call(this.serverId, method, args, kwargs, options, true);
+  }
+
+  private handshakeFailed(error: Error): void {
+    this.handshakeFailure = error;
+    this.peer.failAllCalls(() => error);
   }
 }

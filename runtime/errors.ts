@@ -14,6 +14,8 @@ export const PSEUD_ERROR_CODES = [
   "ENCODE",
   "VALIDATION",
   "UNREACHABLE",
+  "PEER_LOST",
+  "HANDSHAKE",
   "CLOSED",
   "ABORTED",
 ] as const;
@@ -133,6 +135,22 @@ export class ValidationError extends PseudError {
 export class UnreachableError extends PseudError {
   readonly code = "UNREACHABLE";
   override name = "UnreachableError";
+}
+
+/** The peer a call was sent to disconnected before it answered. */
+export class PeerLostError extends PseudError {
+  readonly code = "PEER_LOST";
+  override name = "PeerLostError";
+}
+
+/**
+ * The security handshake with the server failed: a wrong server public key,
+ * or a mechanism the server does not speak. Calls fail with it at once
+ * instead of waiting out their timeout; it clears when a handshake succeeds.
+ */
+export class HandshakeError extends PseudError {
+  readonly code = "HANDSHAKE";
+  override name = "HandshakeError";
 }
 
 /** The local peer was closed before the call settled, or is used after close(). */

@@ -9,6 +9,8 @@ export {
   AbortedError,
   ClosedError,
   EncodeError,
+  HandshakeError,
+  PeerLostError,
   PSEUD_ERROR_CODES,
   ProtocolError,
   type ProtocolFault,
@@ -31,4 +33,10 @@ export { type Credential, type Decoded, decodeFrames, encodeMessage, type Failur
 export { newMessageId } from "./protocol/message-id.js";
 export { MESSAGE_TYPES, type MessageType } from "./protocol/message-types.js";
 export { type ParamValidator, validateArguments, validateResult, type Validator } from "./validation.js";
+export { type ClientSecurity, type ServerSecurity } from "./security/config.js";
+export { generateKeyPair, type KeyInput, KeyError, type KeyPair, type KeyPairInput, loadKey, loadKeyPair } from "./security/keys.js";
+export type { ClientMechanism, ClientPlugin, Hello, PluginName, ServerMechanism, ServerPlugin } from "./security/plugin.js";
+export { type CurveClients, type PasswordCheck } from "./security/zap-policies.js";
+export { type ZapDecision, type ZapPolicy, type ZapRequest } from "./security/zap-handler.js";
+export { z85Decode, z85Encode } from "./security/z85.js";
 export { type PeerCaller, type PeerInfo, Server, type ServerEvents, type ServerOptions } from "./server.js";

@@ -9,6 +9,8 @@ interface PendingCall {
   readonly timer: NodeJS.Timeout;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: (() => void) | undefined;
+  /** The WORK as sent, so that it can be sent again unchanged after authentication. */
+  readonly frames: readonly Buffer[];
 }
 
 /** What {@link PendingCalls.settle} did with a reply. */
@@ -32,13 +34,13 @@ export class PendingCalls {
    * {@link TimeoutError} after `timeoutMs`, or with {@link AbortedError} when
    * `signal` fires.
    */
-  add(id: string, peer: string, method: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  add(id: string, peer: string, method: string, timeoutMs: number, frames: readonly Buffer[], signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new AbortedError(method, signal.reason));
       const timer = setTimeout(() => this.reject(id, new TimeoutError(method, timeoutMs)), timeoutMs);
       const onAbort = signal && (() => this.reject(id, new AbortedError(method, signal.reason)));
       signal?.addEventListener("abort", onAbort as () => void, { once: true });
-      this.calls.set(id, { method, peer, resolve, reject, timer, signal, onAbort });
+      this.calls.set(id, { method, peer, resolve, reject, timer, signal, onAbort, frames });
     });
   }
 
@@ -58,6 +60,11 @@ export class PendingCalls {
     const call = this.take(id);
     call?.reject(error);
     return call !== undefined;
+  }
+
+  /** The WORK frames of a pending call, to send again. */
+  framesOf(id: string): readonly Buffer[] | undefined {
+    return this.calls.get(id)?.frames;
   }
 
   /** The method a pending call invoked, for log lines. */

@@ -1,10 +1,11 @@
 import { ClosedError, EncodeError, errorFromRemote } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { decodeFrames, type Decoded, encodeMessage, type Message } from "../protocol/frames.js";
+import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
 import { newMessageId } from "../protocol/message-id.js";
 import { RouterSocket, type RouterSocketOptions } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";
 import { Dispatcher, type Outcome } from "./dispatcher.js";
+import { type Envelope, type Guard, type PeerControl, REFUSED } from "./guard.js";
 import { PendingCalls } from "./pending-calls.js";
 import { Registry } from "./registry.js";
 
@@ -28,31 +29,33 @@ export interface PeerOptions {
 
 /** What a client or server hears from its peer layer. */
 export interface PeerHooks {
-  /** A peer spoke (a probe or any valid message). */
+  /** A peer sent a message that decoded. */
   onPeerSeen(routingId: Buffer): void;
+  /** A peer sent `[routing id, '']`: its probe, or a ROUTER_NOTIFY connect or disconnect. */
+  onEmptyMessage(routingId: Buffer): void;
 }
-
-/** The ROUTER envelope a reply goes back in: with the empty delimiter, as sent by ROUTER, DEALER and REQ peers, or without. */
-type Envelope = readonly [routingId: Buffer] | readonly [routingId: Buffer, delimiter: Buffer];
 
 const EMPTY = Buffer.alloc(0);
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
 /**
  * The half of pseud that client and server share: one ROUTER socket, the
- * table of outgoing calls, the registry and dispatcher of incoming ones.
+ * table of outgoing calls, the registry and dispatcher of incoming ones, and
+ * the guard (authentication) between the socket and the dispatcher.
  *
- * A message's way in: socket → envelope → `decodeFrames` → by type: WORK to
- * the dispatcher, OK/ERROR to the pending calls. A call's way out:
- * `call` → pending table → `encodeMessage` → send queue → socket.
+ * A message's way in: socket → envelope → `decodeFrames` → by type: WORK
+ * through the guard to the dispatcher, OK/ERROR to the pending calls,
+ * HELLO/AUTHENTICATED/UNAUTHORIZED to the guard. A call's way out: `call` →
+ * pending table → `encodeMessage` → send queue → socket.
  */
-export class RpcPeer {
+export class RpcPeer implements PeerControl {
   readonly registry = new Registry();
   private readonly pending = new PendingCalls();
   private readonly dispatcher: Dispatcher;
-  private readonly socket: RouterSocket;
+  readonly socket: RouterSocket;
   private readonly logger: Logger;
   private readonly timeoutMs: number;
+  private guard: Guard | undefined;
   private closed = false;
 
   constructor(
@@ -67,6 +70,11 @@ export class RpcPeer {
       logger: this.logger,
     });
     this.socket = new RouterSocket(socketOptions, (frames) => this.receive(frames));
+  }
+
+  /** Puts an authentication layer between the socket and the dispatcher. */
+  setGuard(guard: Guard): void {
+    this.guard = guard;
   }
 
   /** Sets the predicate that admits callers to a domain's registrations. */
@@ -111,15 +119,19 @@ export class RpcPeer {
       return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : error);
     }
     const key = id.toString("latin1");
-    const result = this.pending.add(key, peer.toString("latin1"), method, timeoutMs, options.signal);
-    const policy = { deadline: Date.now() + timeoutMs, waitForPeer };
-    this.socket.send(frames, policy).catch((error: Error) => this.pending.reject(key, error));
+    const result = this.pending.add(key, peer.toString("latin1"), method, timeoutMs, frames, options.signal);
+    this.transmit(key, frames, { deadline: Date.now() + timeoutMs, waitForPeer });
     return result;
   }
 
   /** Fails the calls pending on one peer, at once. */
   failCallsTo(peer: Buffer, makeError: () => Error): void {
     this.pending.rejectAll(makeError, peer.toString("latin1"));
+  }
+
+  /** Fails every pending call, now (a failed handshake: no reply can come). */
+  failAllCalls(makeError: () => Error): void {
+    this.pending.rejectAll(makeError);
   }
 
   /** Fails every pending call with ClosedError and closes the socket. Idempotent. */
@@ -130,6 +142,31 @@ export class RpcPeer {
     this.socket.close();
   }
 
+  // PeerControl: what the guard may do.
+
+  send(envelope: Envelope, message: Message): void {
+    if (this.closed) return;
+    this.socket.send([...envelope, ...encodeMessage(message)], this.replyPolicy()).catch((error: unknown) => {
+      this.logger.warn("message dropped: its peer is gone", { peer: envelope[0], type: message.type, error });
+    });
+  }
+
+  resend(id: Buffer): boolean {
+    const key = id.toString("latin1");
+    const frames = this.pending.framesOf(key);
+    if (frames === undefined) return false;
+    this.transmit(key, [...frames], this.replyPolicy());
+    return true;
+  }
+
+  fail(id: Buffer, error: Error): boolean {
+    return this.pending.reject(id.toString("latin1"), error);
+  }
+
+  private transmit(key: string, frames: Buffer[], policy: { deadline: number; waitForPeer: boolean }): void {
+    this.socket.send(frames, policy).catch((error: Error) => this.pending.reject(key, error));
+  }
+
   private receive(frames: Buffer[]): void {
     const routingId = frames[0];
     if (routingId === undefined || frames.length < 2) {
@@ -137,10 +174,7 @@ export class RpcPeer {
       return;
     }
     const second = frames[1] as Buffer;
-    if (frames.length === 2 && second.length === 0) {
-      this.hooks.onPeerSeen(routingId); // a probe: the peer's connection is up
-      return;
-    }
+    if (frames.length === 2 && second.length === 0) return this.hooks.onEmptyMessage(routingId);
     const delimited = second.length === 0;
     const envelope: Envelope = delimited ? [routingId, EMPTY] : [routingId];
     const decoded = decodeFrames(delimited ? frames.slice(2) : frames.slice(1));
@@ -148,8 +182,11 @@ export class RpcPeer {
     this.hooks.onPeerSeen(routingId);
     const message = decoded.message;
     switch (message.type) {
-      case "WORK":
-        return this.serve(envelope, message.id, message.work);
+      case "WORK": {
+        const identity = this.guard ? this.guard.admitWork(envelope, message) : undefined;
+        if (identity !== REFUSED) this.serve(envelope, message.id, message.work, identity);
+        return;
+      }
       case "OK":
         return this.settle(routingId, message, { ok: true, value: message.value });
       case "ERROR": {
@@ -162,16 +199,14 @@ export class RpcPeer {
       case "HELLO":
       case "AUTHENTICATED":
       case "UNAUTHORIZED":
-        this.logger.warn("message dropped: no authentication plugin handles it", {
-          peer: routingId,
-          type: message.type,
-        });
+        if (this.guard) return this.guard.control(envelope, message);
+        this.logger.warn("message dropped: no authentication plugin handles it", { peer: routingId, type: message.type });
         return;
     }
   }
 
-  private serve(envelope: Envelope, id: Buffer, work: { method: string; args: readonly unknown[]; kwargs: Readonly<Record<string, unknown>> }): void {
-    const context: CallContext = { peer: envelope[0], method: work.method, messageId: id, identity: undefined };
+  private serve(envelope: Envelope, id: Buffer, work: Work, identity: string | undefined): void {
+    const context: CallContext = { peer: envelope[0], method: work.method, messageId: id, identity };
     void this.dispatcher.dispatch(work, context).then((outcome) => this.reply(envelope, id, work.method, outcome));
   }
 
@@ -210,14 +245,15 @@ export class RpcPeer {
     );
   }
 
-  /** A message that does not decode: log it; answer a WORK, or fail the call a reply was meant for. */
+  /** A message that does not decode: log it; answer a WORK or a HELLO, or fail the call a reply was meant for. */
   private refuse(envelope: Envelope, decoded: Extract<Decoded, { ok: false }>): void {
     const { error, type, id } = decoded;
     this.logger.warn("message dropped", { peer: envelope[0], fault: error.fault, detail: error.message, type });
     if (id === undefined || this.closed) return;
     if (type === "WORK") {
-      const failure = { className: "ProtocolError", message: error.message, traceback: "" };
-      this.socket.send([...envelope, ...encodeMessage({ type: "ERROR", id, failure })], this.replyPolicy()).catch(() => {});
+      this.send(envelope, { type: "ERROR", id, failure: { className: "ProtocolError", message: error.message, traceback: "" } });
+    } else if (type === "HELLO") {
+      this.guard?.badHello(envelope, id);
     } else if (type === "OK" || type === "ERROR") {
       this.pending.settle(id.toString("latin1"), envelope[0].toString("latin1"), { ok: false, error });
     }

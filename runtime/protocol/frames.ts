@@ -35,7 +35,16 @@ export type Message =
   | { readonly type: "OK"; readonly id: Buffer; readonly value: unknown }
   | { readonly type: "ERROR"; readonly id: Buffer; readonly failure: Failure }
   | { readonly type: "HELLO"; readonly id: Buffer; readonly login: Credential; readonly password: Credential }
-  | { readonly type: "AUTHENTICATED" | "UNAUTHORIZED" | "HEARTBEAT"; readonly id: Buffer; readonly text: string };
+  | TextMessage<"AUTHENTICATED">
+  | TextMessage<"UNAUTHORIZED">
+  | TextMessage<"HEARTBEAT">;
+
+/** A message whose body is utf-8 text. */
+export interface TextMessage<T extends "AUTHENTICATED" | "UNAUTHORIZED" | "HEARTBEAT"> {
+  readonly type: T;
+  readonly id: Buffer;
+  readonly text: string;
+}
 
 /**
  * The result of decoding. A failure says what it could still read: the type

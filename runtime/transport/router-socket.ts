@@ -1,6 +1,7 @@
-import { Router } from "zeromq";
+import { type Context, type EventOfType, type EventType, Router } from "zeromq";
 import { ClosedError, UnreachableError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { ClientMechanism, ServerMechanism } from "../security/plugin.js";
 
 /** How one ROUTER socket is set up. */
 export interface RouterSocketOptions {
@@ -8,7 +9,22 @@ export interface RouterSocketOptions {
   readonly routingId?: string;
   /** ZMQ_PROBE_ROUTER: a client announces itself as soon as its connection is up. */
   readonly probeRouter?: boolean;
+  /** ZMQ_ROUTER_NOTIFY: an empty message `[routing id, '']` when a peer connects and when it disconnects. */
+  readonly notify?: boolean;
+  /** The ZeroMQ context; a secured server has its own, for its own ZAP handler. */
+  readonly context?: Context;
+  /** CURVE or PLAIN, as the server or the client side. */
+  readonly mechanism?: ServerMechanism | ClientMechanism;
   readonly logger: Logger;
+}
+
+/** ZMQ_ROUTER_NOTIFY, a draft option zeromq.js does not wrap; 3 = connect and disconnect. */
+const ZMQ_ROUTER_NOTIFY = 97;
+
+class NotifyingRouter extends Router {
+  enableNotify(): void {
+    this.setInt32Option(ZMQ_ROUTER_NOTIFY, 3);
+  }
 }
 
 /** Receives every multipart message, envelope included. It must not throw; if it does, the error is logged. */
@@ -48,7 +64,7 @@ const RETRY_DELAYS_MS = [1, 5, 10, 20, 50, 100] as const;
  * connected peer's routing id would take over that peer's connection.
  */
 export class RouterSocket {
-  private readonly socket: Router;
+  private readonly socket: NotifyingRouter;
   private readonly queue: Outgoing[] = [];
   private draining = false;
   private closed = false;
@@ -56,14 +72,17 @@ export class RouterSocket {
 
   constructor(options: RouterSocketOptions, onMessage: FrameHandler) {
     this.logger = options.logger;
-    this.socket = new Router({
+    this.socket = new NotifyingRouter({
       mandatory: true,
       handover: false,
       sendTimeout: 0,
       linger: 100,
+      ...(options.context === undefined ? {} : { context: options.context }),
       ...(options.routingId === undefined ? {} : { routingId: options.routingId }),
       ...(options.probeRouter ? { probeRouter: true } : {}),
+      ...mechanismOptions(options.mechanism),
     });
+    if (options.notify) this.socket.enableNotify();
     void this.receiveLoop(onMessage);
   }
 
@@ -92,6 +111,11 @@ export class RouterSocket {
     return new Promise((resolve, reject) => {
       this.enqueue({ frames, policy, attempt: 0, resolve, reject });
     });
+  }
+
+  /** Listens to the socket's monitor events (handshakes, disconnects…). */
+  onEvent<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): void {
+    this.socket.events.on(type, listener);
   }
 
   /** Closes the socket; queued messages fail with {@link ClosedError}. Idempotent. */
@@ -162,6 +186,19 @@ export class RouterSocket {
   private assertOpen(): void {
     if (this.closed) throw new ClosedError("socket is closed");
   }
+}
+
+/** Socket options for a security mechanism: the server or client side of CURVE or PLAIN. */
+function mechanismOptions(mechanism: ServerMechanism | ClientMechanism | undefined) {
+  if (mechanism === undefined) return {};
+  if ("curve" in mechanism) {
+    const keys = { curvePublicKey: mechanism.curve.publicKey, curveSecretKey: mechanism.curve.secretKey };
+    return "serverKey" in mechanism ? { ...keys, curveServerKey: mechanism.serverKey } : { ...keys, curveServer: true };
+  }
+  if ("plain" in mechanism) {
+    return mechanism.plain === true ? { plainServer: true } : { plainUsername: mechanism.plain.username, plainPassword: mechanism.plain.password };
+  }
+  return {};
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -1,0 +1,57 @@
+import type { Credential } from "../protocol/frames.js";
+import type { KeyPair } from "./keys.js";
+import type { ZapPolicy } from "./zap-handler.js";
+
+/** The authentication plugins, by the reference's names. */
+export type PluginName = "none" | "plain" | "trusted_peer" | "trusted_curve" | "untrusted_curve";
+
+/** How a server socket is secured: CURVE with its key pair, PLAIN, or neither. */
+export type ServerMechanism = { readonly curve: KeyPair } | { readonly plain: true } | Record<string, never>;
+
+/** How a client socket is secured. */
+export type ClientMechanism =
+  | { readonly curve: KeyPair; readonly serverKey: string }
+  | { readonly plain: { readonly username: string; readonly password: string } }
+  | Record<string, never>;
+
+/** A HELLO as the server's plugin sees it. */
+export interface Hello {
+  readonly login: Credential;
+  readonly password: Credential;
+  /** The routing id it came from: a proof may be bound to it. */
+  readonly routingId: Buffer;
+  /** The challenge the server sent this connection with its UNAUTHORIZED. */
+  readonly challenge: Uint8Array;
+}
+
+/**
+ * The server half of an authentication plugin: how the socket is secured,
+ * who ZAP lets connect, and how a HELLO proves an identity.
+ *
+ * An implementation must return an identity from `verifyHello` only for
+ * credentials that prove it; a HELLO may come from anyone who connected.
+ */
+export interface ServerPlugin {
+  readonly name: PluginName;
+  readonly mechanism: ServerMechanism;
+  readonly zap: ZapPolicy;
+  /**
+   * Who must bind an identity before their WORK is served: everyone (the
+   * reference's untrusted_curve), or only pseud clients, which answer the
+   * prompt (a Python plain, trusted_peer or trusted_curve client never
+   * answers UNAUTHORIZED: its calls are served as an anonymous peer that ZAP
+   * let in).
+   */
+  readonly binding: "everyone" | "pseud-clients";
+  /** The identity these credentials prove, or undefined. */
+  verifyHello(hello: Hello): Promise<string | undefined>;
+  close(): void;
+}
+
+/** The client half: how the socket is secured, and what HELLO answers the server's UNAUTHORIZED. */
+export interface ClientPlugin {
+  readonly name: PluginName;
+  readonly mechanism: ClientMechanism;
+  /** The HELLO body; `challenge` is what the server's UNAUTHORIZED carried (empty from a reference server). */
+  hello(challenge: Uint8Array, routingId: string): readonly [Credential, Credential];
+}

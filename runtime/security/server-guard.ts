@@ -1,0 +1,122 @@
+import { randomBytes } from "node:crypto";
+import type { Logger } from "../logger.js";
+import { type ControlMessage, type Envelope, type Guard, type PeerControl, REFUSED, type WorkMessage } from "../peer/guard.js";
+import { newMessageId } from "../protocol/message-id.js";
+import { IdentityTable } from "./identity-table.js";
+import type { ServerPlugin } from "./plugin.js";
+
+/** A pseud client's routing id starts with this: it answers the server's prompt to authenticate. */
+export const PSEUD_CLIENT_MARK = "pseud:";
+
+/** After this many refused HELLOs on one connection, its HELLOs are dropped (logged once). */
+export const MAX_FAILED_HELLOS = 5;
+
+const CHALLENGE_PREFIX = "challenge=";
+
+/**
+ * The server side of authentication: refuses WORK from peers that must bind
+ * an identity and have not (UNAUTHORIZED, as the reference), verifies HELLO
+ * through the plugin, binds routing ids to identities, forgets a binding when
+ * its connection goes, and prompts pseud clients as soon as they connect so
+ * that `sendTo(identity)` works before they call.
+ */
+export class ServerGuard implements Guard {
+  readonly identities = new IdentityTable();
+  private readonly connections = new Map<string, { challenge: Buffer; failures: number }>();
+
+  constructor(
+    private readonly plugin: ServerPlugin,
+    private readonly peer: PeerControl,
+    private readonly logger: Logger,
+    private readonly onBound: (routingId: Buffer, identity: string) => void,
+  ) {}
+
+  /** A connection is up: prompt a pseud client to authenticate at once. */
+  connected(routingId: Buffer): void {
+    if (isPseudClient(routingId)) this.prompt([routingId, Buffer.alloc(0)], newMessageId());
+  }
+
+  /** A connection went: forget who it was. */
+  disconnected(routingId: Buffer): void {
+    this.identities.forget(routingId);
+    this.connections.delete(routingId.toString("latin1"));
+  }
+
+  admitWork(envelope: Envelope, message: WorkMessage): string | undefined | typeof REFUSED {
+    const identity = this.identities.identityOf(envelope[0]);
+    if (identity !== undefined) return identity;
+    if (this.plugin.binding === "everyone" || isPseudClient(envelope[0])) {
+      this.prompt(envelope, message.id);
+      return REFUSED;
+    }
+    return undefined; // a peer ZAP let in that does not speak HELLO: served, anonymously
+  }
+
+  control(envelope: Envelope, message: ControlMessage): void {
+    if (message.type !== "HELLO") {
+      this.logger.warn("message dropped: a server does not take it", { peer: envelope[0], type: message.type });
+      return;
+    }
+    const state = this.state(envelope[0]);
+    if (state.failures >= MAX_FAILED_HELLOS) {
+      if (state.failures++ === MAX_FAILED_HELLOS) this.logger.warn("HELLO flood: further HELLOs on this connection are dropped", { peer: envelope[0] });
+      return;
+    }
+    const routingId = envelope[0];
+    void this.plugin
+      .verifyHello({ login: message.login, password: message.password, routingId, challenge: state.challenge })
+      .catch((error: unknown) => {
+        this.logger.error("authentication plugin threw; the HELLO is refused", { error });
+        return undefined;
+      })
+      .then((identity) => {
+        if (!this.connections.has(routingId.toString("latin1"))) return; // gone meanwhile
+        const bound = this.identities.identityOf(routingId);
+        if (identity !== undefined && (bound === undefined || bound === identity)) {
+          this.identities.bind(routingId, identity);
+          this.peer.send(envelope, { type: "AUTHENTICATED", id: message.id, text: `Welcome b'${identity}'` });
+          if (bound === undefined) this.onBound(routingId, identity);
+          return;
+        }
+        state.failures++;
+        const why = identity === undefined ? "" : `: already authenticated as ${bound}`;
+        this.logger.warn("HELLO refused", { peer: routingId, reason: identity === undefined ? "bad credentials" : "second identity", bound });
+        this.peer.send(envelope, { type: "UNAUTHORIZED", id: message.id, text: `Authentication Error${why}` });
+      });
+  }
+
+  badHello(envelope: Envelope, id: Buffer): void {
+    const state = this.state(envelope[0]);
+    if (state.failures++ >= MAX_FAILED_HELLOS) return;
+    this.peer.send(envelope, { type: "UNAUTHORIZED", id, text: "Authentication Error: HELLO must be [login, password]" });
+  }
+
+  /** The routing id an identity's most recent connection has. */
+  routingIdOf(identity: string): Buffer | undefined {
+    return this.identities.routingIdOf(identity);
+  }
+
+  /** UNAUTHORIZED "Authentication Required", with this connection's challenge (a reference client ignores it). */
+  private prompt(envelope: Envelope, id: Buffer): void {
+    const { challenge } = this.state(envelope[0]);
+    this.peer.send(envelope, { type: "UNAUTHORIZED", id, text: `Authentication Required ${CHALLENGE_PREFIX}${challenge.toString("base64")}` });
+  }
+
+  private state(routingId: Buffer): { challenge: Buffer; failures: number } {
+    const key = routingId.toString("latin1");
+    let state = this.connections.get(key);
+    if (state === undefined) this.connections.set(key, (state = { challenge: randomBytes(32), failures: 0 }));
+    return state;
+  }
+}
+
+/** The challenge an UNAUTHORIZED carries; empty when it has none (a reference server's). */
+export function challengeOf(text: string): Uint8Array {
+  const at = text.indexOf(CHALLENGE_PREFIX);
+  if (at === -1) return new Uint8Array(0);
+  return new Uint8Array(Buffer.from(text.slice(at + CHALLENGE_PREFIX.length).trim(), "base64"));
+}
+
+function isPseudClient(routingId: Buffer): boolean {
+  return routingId.length > PSEUD_CLIENT_MARK.length && routingId.toString("latin1", 0, PSEUD_CLIENT_MARK.length) === PSEUD_CLIENT_MARK;
+}

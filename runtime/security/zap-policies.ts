@@ -1,0 +1,108 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { readFileSync, watch, type FSWatcher } from "node:fs";
+import { type KeyInput, keyText } from "./keys.js";
+import type { ZapDecision, ZapPolicy, ZapRequest } from "./zap-handler.js";
+
+/** Lets any CURVE key in; the user id is the key itself (who it is gets bound by HELLO). */
+export const allowAnyCurveKey: ZapPolicy = (request) =>
+  request.mechanism === "CURVE" ? { allow: true, userId: request.publicKey } : { allow: false, reason: `expected CURVE, got ${request.mechanism}` };
+
+/** Client public keys by login. */
+export type CurveClients = Readonly<Record<string, KeyInput>>;
+
+/**
+ * An allow-list of client public keys: an object of login → key, or a file
+ * of `login key` lines (`#` comments), re-read when it changes. A key not on
+ * the list is refused; an allowed key's user id is its login.
+ */
+export class CurveAllowList {
+  private byKey = new Map<string, string>();
+  private watcher: FSWatcher | undefined;
+
+  constructor(private readonly source: CurveClients | { readonly file: string }) {
+    this.reload();
+    if ("file" in source && typeof source.file === "string") {
+      this.watcher = watch(source.file, () => {
+        try {
+          this.reload();
+        } catch {
+          // a half-written file: keep the last good list; the next change event reloads
+        }
+      });
+    }
+  }
+
+  /** Reads the list again (the file, or the object as it is now). Throws on a malformed entry, keeping the old list. */
+  reload(): void {
+    const entries = "file" in this.source && typeof this.source.file === "string" ? parseClientsFile(this.source.file) : Object.entries(this.source as CurveClients);
+    const next = new Map<string, string>();
+    for (const [login, key] of entries) next.set(keyText(key, `public key of ${login}`), login);
+    this.byKey = next;
+  }
+
+  /** The login whose public key this is. */
+  loginOf(publicKey: string): string | undefined {
+    return this.byKey.get(publicKey);
+  }
+
+  /** The public key of a login (Z85). */
+  keyOf(login: string): string | undefined {
+    for (const [key, name] of this.byKey) if (name === login) return key;
+    return undefined;
+  }
+
+  readonly policy: ZapPolicy = (request: ZapRequest): ZapDecision => {
+    if (request.mechanism !== "CURVE") return { allow: false, reason: `expected CURVE, got ${request.mechanism}` };
+    const login = this.byKey.get(request.publicKey);
+    return login === undefined ? { allow: false, reason: "unknown CURVE key" } : { allow: true, userId: login };
+  };
+
+  close(): void {
+    this.watcher?.close();
+  }
+}
+
+function parseClientsFile(file: string): [string, string][] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .map((line) => line.replace(/#.*/, "").trim())
+    .filter((line) => line !== "")
+    .map((line, i) => {
+      const [login, key, extra] = line.split(/\s+/);
+      if (!login || !key || extra !== undefined) throw new Error(`${file}:${i + 1}: expected "login key"`);
+      return [login, key];
+    });
+}
+
+/** Checks a login and password; any function of the two, or a table of passwords. */
+export type PasswordCheck = Readonly<Record<string, string>> | ((login: string, password: string) => boolean | Promise<boolean>);
+
+/** Turns a {@link PasswordCheck} into one function; table lookups compare in constant time. */
+export function passwordVerifier(check: PasswordCheck): (login: string, password: string) => Promise<boolean> {
+  if (typeof check === "function") return async (login, password) => (await check(login, password)) === true;
+  return async (login, password) => {
+    const expected = Object.hasOwn(check, login) ? check[login] : undefined;
+    return expected !== undefined && constantTimeEqual(expected, password);
+  };
+}
+
+/** PLAIN with a password check; the user id is the login. */
+export function plainPasswords(check: PasswordCheck): ZapPolicy {
+  const verify = passwordVerifier(check);
+  return async (request) => {
+    if (request.mechanism !== "PLAIN") return { allow: false, reason: `expected PLAIN, got ${request.mechanism}` };
+    return (await verify(request.username, request.password))
+      ? { allow: true, userId: request.username }
+      : { allow: false, reason: `wrong password or unknown user ${JSON.stringify(request.username)}` };
+  };
+}
+
+/** PLAIN trusting the login whatever the password (the reference's trusted_peer: for networks you do trust). */
+export const plainAnyPassword: ZapPolicy = (request) =>
+  request.mechanism === "PLAIN" ? { allow: true, userId: request.username } : { allow: false, reason: `expected PLAIN, got ${request.mechanism}` };
+
+/** Equal strings, compared in constant time (their hashes, so lengths do not leak either). */
+function constantTimeEqual(a: string, b: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
