@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { BREAKING_HELP, breakingCommand } from "./commands/breaking.js";
 import { CHECK_HELP, checkCommand } from "./commands/check.js";
 import { GEN_HELP, genCommand } from "./commands/gen.js";
+import { KEYS_HELP, keysCommand } from "./commands/keys.js";
 import { ConfigError, UsageError } from "./commands/options.js";
 import type { Io } from "./commands/project.js";
 
@@ -18,6 +19,7 @@ Commands:
   gen      generate typed clients and server skeletons from schemas
   check    fail when generated code has drifted from its schemas
   breaking tell a schema change that breaks deployed peers from one that does not
+  keys     write a CURVE key pair: <name>.key (secret, mode 0600) and <name>.pub
   help     show help for a command: pseud help gen
 
 Options:
@@ -32,6 +34,7 @@ const VERBS: Record<string, { run: (args: readonly string[], io: Io) => Promise<
   gen: { run: genCommand, help: GEN_HELP },
   check: { run: checkCommand, help: CHECK_HELP },
   breaking: { run: breakingCommand, help: BREAKING_HELP },
+  keys: { run: keysCommand, help: KEYS_HELP },
 };
 
 /** Runs the CLI on `argv` (without node and script); resolves with the exit code. */

@@ -18,16 +18,22 @@ export type CurveClients = Readonly<Record<string, KeyInput>>;
 export class CurveAllowList {
   private byKey = new Map<string, string>();
   private watcher: FSWatcher | undefined;
+  private pending: NodeJS.Timeout | undefined;
 
   constructor(private readonly source: CurveClients | { readonly file: string }) {
     this.reload();
     if ("file" in source && typeof source.file === "string") {
+      // A change event can come while the file is half written, and later ones may be coalesced into it:
+      // read the file once it has been quiet for a moment.
       this.watcher = watch(source.file, () => {
-        try {
-          this.reload();
-        } catch {
-          // a half-written file: keep the last good list; the next change event reloads
-        }
+        clearTimeout(this.pending);
+        this.pending = setTimeout(() => {
+          try {
+            this.reload();
+          } catch {
+            // a malformed file: keep the last good list; the next change reloads
+          }
+        }, 50);
       });
     }
   }
@@ -58,20 +64,25 @@ export class CurveAllowList {
   };
 
   close(): void {
+    clearTimeout(this.pending);
     this.watcher?.close();
   }
 }
 
+/**
+ * `login key` per line. Z85 keys may contain '#', so comments go by field:
+ * a line whose first field starts with '#' is a comment, and so is anything
+ * after the key.
+ */
 function parseClientsFile(file: string): [string, string][] {
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .map((line) => line.replace(/#.*/, "").trim())
-    .filter((line) => line !== "")
-    .map((line, i) => {
-      const [login, key, extra] = line.split(/\s+/);
-      if (!login || !key || extra !== undefined) throw new Error(`${file}:${i + 1}: expected "login key"`);
-      return [login, key];
-    });
+  const entries: [string, string][] = [];
+  for (const [i, line] of readFileSync(file, "utf8").split("\n").entries()) {
+    const [login, key, ...rest] = line.trim().split(/\s+/).filter((field) => field !== "");
+    if (login === undefined || login.startsWith("#")) continue;
+    if (key === undefined || (rest.length > 0 && !rest[0]?.startsWith("#"))) throw new Error(`${file}:${i + 1}: expected "login key"`);
+    entries.push([login, key]);
+  }
+  return entries;
 }
 
 /** Checks a login and password; any function of the two, or a table of passwords. */
