@@ -8,7 +8,11 @@ import type { ServerPlugin } from "./plugin.js";
 /** A pseud client's routing id starts with this: it answers the server's prompt to authenticate. */
 export const PSEUD_CLIENT_MARK = "pseud:";
 
-/** After this many refused HELLOs on one connection, its HELLOs are dropped (logged once). */
+/**
+ * After this many HELLOs on one connection that have not authenticated it
+ * (refused, or still being checked), its further HELLOs are dropped, logged
+ * once: a flood costs at most this many password checks.
+ */
 export const MAX_FAILED_HELLOS = 5;
 
 const CHALLENGE_PREFIX = "challenge=";
@@ -22,7 +26,7 @@ const CHALLENGE_PREFIX = "challenge=";
  */
 export class ServerGuard implements Guard {
   readonly identities = new IdentityTable();
-  private readonly connections = new Map<string, { challenge: Buffer; failures: number }>();
+  private readonly connections = new Map<string, ConnectionState>();
 
   constructor(
     private readonly plugin: ServerPlugin,
@@ -58,10 +62,7 @@ export class ServerGuard implements Guard {
       return;
     }
     const state = this.state(envelope[0]);
-    if (state.failures >= MAX_FAILED_HELLOS) {
-      if (state.failures++ === MAX_FAILED_HELLOS) this.logger.warn("HELLO flood: further HELLOs on this connection are dropped", { peer: envelope[0] });
-      return;
-    }
+    if (!this.takeAttempt(state, envelope[0])) return;
     const routingId = envelope[0];
     void this.plugin
       .verifyHello({ login: message.login, password: message.password, routingId, challenge: state.challenge })
@@ -73,12 +74,12 @@ export class ServerGuard implements Guard {
         if (!this.connections.has(routingId.toString("latin1"))) return; // gone meanwhile
         const bound = this.identities.identityOf(routingId);
         if (identity !== undefined && (bound === undefined || bound === identity)) {
+          state.attempts = 0;
           this.identities.bind(routingId, identity);
           this.peer.send(envelope, { type: "AUTHENTICATED", id: message.id, text: `Welcome b'${identity}'` });
           if (bound === undefined) this.onBound(routingId, identity);
           return;
         }
-        state.failures++;
         const why = identity === undefined ? "" : `: already authenticated as ${bound}`;
         this.logger.warn("HELLO refused", { peer: routingId, reason: identity === undefined ? "bad credentials" : "second identity", bound });
         this.peer.send(envelope, { type: "UNAUTHORIZED", id: message.id, text: `Authentication Error${why}` });
@@ -86,8 +87,7 @@ export class ServerGuard implements Guard {
   }
 
   badHello(envelope: Envelope, id: Buffer): void {
-    const state = this.state(envelope[0]);
-    if (state.failures++ >= MAX_FAILED_HELLOS) return;
+    if (!this.takeAttempt(this.state(envelope[0]), envelope[0])) return;
     this.peer.send(envelope, { type: "UNAUTHORIZED", id, text: "Authentication Error: HELLO must be [login, password]" });
   }
 
@@ -102,12 +102,31 @@ export class ServerGuard implements Guard {
     this.peer.send(envelope, { type: "UNAUTHORIZED", id, text: `Authentication Required ${CHALLENGE_PREFIX}${challenge.toString("base64")}` });
   }
 
-  private state(routingId: Buffer): { challenge: Buffer; failures: number } {
+  /** Counts a HELLO against the connection's budget; false (logged once) when the budget is spent. */
+  private takeAttempt(state: ConnectionState, routingId: Buffer): boolean {
+    if (state.attempts < MAX_FAILED_HELLOS) {
+      state.attempts++;
+      return true;
+    }
+    if (!state.floodLogged) this.logger.warn("HELLO flood: further HELLOs on this connection are dropped", { peer: routingId });
+    state.floodLogged = true;
+    return false;
+  }
+
+  private state(routingId: Buffer): ConnectionState {
     const key = routingId.toString("latin1");
     let state = this.connections.get(key);
-    if (state === undefined) this.connections.set(key, (state = { challenge: randomBytes(32), failures: 0 }));
+    if (state === undefined) this.connections.set(key, (state = { challenge: randomBytes(32), attempts: 0, floodLogged: false }));
     return state;
   }
+}
+
+/** What the guard keeps per connection: its challenge and its HELLO budget. */
+interface ConnectionState {
+  readonly challenge: Buffer;
+  /** HELLOs that have not authenticated the connection: refused, or still being checked. */
+  attempts: number;
+  floodLogged: boolean;
 }
 
 /** The challenge an UNAUTHORIZED carries; empty when it has none (a reference server's). */

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { Client, encodeValue, KeyError, newMessageId, Server, silentLogger, UnauthorizedError } from "pseud";
+import { RecordingLogger } from "../helpers.js";
+import { rawPeer } from "./raw-peer.js";
+import { KEYS, securedClient, securedServer } from "./secured.js";
+
+const plain = { plugin: "plain", users: { alice: "wonderland" } } as const;
+const untrustedCurve = { plugin: "untrusted_curve", keyPair: KEYS.server, users: { alice: "wonderland", bob: "builder" } } as const;
+const curvePeer = { curve: KEYS.mallory, serverKey: KEYS.server.publicKey };
+
+describe("bad input to a secured server: each gets its precise answer", () => {
+  it.each([
+    ["wrong password", "wonderlnd"],
+    ["unknown user", "wonderland", "nobody"],
+  ])("%s: the caller fails at once with UnauthorizedError, the server logs the refusal", async (_case, password, login = "alice") => {
+    const logger = new RecordingLogger();
+    const { endpoint } = await securedServer(plain, logger);
+    const client = securedClient(endpoint, { plugin: "plain", login, password }, 10_000);
+    const started = Date.now();
+    await expect(client.call("whoami")).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await logger.waitFor((line) => line.message === "connection refused" && String(line.fields.reason).includes(login));
+  });
+
+  it("a malformed key: KeyError at construction, naming the key and why", () => {
+    expect(() => new Server("svc", { logger: silentLogger, security: { plugin: "trusted_curve", keyPair: { publicKey: "short", secretKey: KEYS.server.secretKey }, clients: {} } })).toThrow(
+      new KeyError(`server key pair public key: "short" is neither a key file nor 40 characters of Z85 text`),
+    );
+    expect(() => new Client("svc", { logger: silentLogger, security: { plugin: "trusted_curve", keyPair: KEYS.alice, serverKey: new Uint8Array(16) } })).toThrow(
+      new KeyError("server public key: 16 bytes; a CURVE key is 32 bytes"),
+    );
+  });
+
+  it("WORK before HELLO: UNAUTHORIZED 'Authentication Required', and the handler does not run", async () => {
+    const { server, endpoint } = await securedServer(untrustedCurve);
+    let ran = false;
+    server.register("touch", () => {
+      ran = true;
+    });
+    const peer = rawPeer(endpoint, curvePeer);
+    const work = peer.work("touch");
+    await peer.send(work);
+    expect(await peer.next()).toMatchObject({ type: "UNAUTHORIZED", id: work.id, text: expect.stringMatching(/^Authentication Required/) });
+    expect(ran).toBe(false);
+  });
+
+  it("HELLO that is not a pair of strings or bytes: UNAUTHORIZED", async () => {
+    const { endpoint } = await securedServer(untrustedCurve);
+    const peer = rawPeer(endpoint, curvePeer);
+    const id = newMessageId();
+    await peer.sendRaw(["v1", id, Buffer.of(0x02), Buffer.from(encodeValue([1, 2, 3]))]);
+    expect(await peer.next()).toMatchObject({ type: "UNAUTHORIZED", id, text: "Authentication Error: HELLO must be [login, password]" });
+  });
+
+  it("the reference's flow: WORK, UNAUTHORIZED, HELLO (as bin), AUTHENTICATED 'Welcome', the same WORK again, OK", async () => {
+    const { endpoint } = await securedServer(untrustedCurve);
+    const peer = rawPeer(endpoint, curvePeer);
+    const work = peer.work("whoami");
+    await peer.send(work);
+    expect(await peer.next()).toMatchObject({ type: "UNAUTHORIZED", id: work.id });
+    await peer.send({ type: "HELLO", id: work.id, login: new TextEncoder().encode("alice"), password: new TextEncoder().encode("wonderland") });
+    expect(await peer.next()).toMatchObject({ type: "AUTHENTICATED", id: work.id, text: "Welcome b'alice'" });
+    await peer.send(work);
+    expect(await peer.next()).toMatchObject({ type: "OK", id: work.id, value: "alice" });
+  });
+
+  it("a second HELLO with another name: UNAUTHORIZED, and the first identity stays", async () => {
+    const { endpoint } = await securedServer(untrustedCurve);
+    const peer = rawPeer(endpoint, curvePeer);
+    const hello = (login: string, password: string) => ({ type: "HELLO" as const, id: newMessageId(), login, password });
+    await peer.send(hello("alice", "wonderland"));
+    expect(await peer.next()).toMatchObject({ type: "AUTHENTICATED" });
+    await peer.send(hello("bob", "builder"));
+    expect(await peer.next()).toMatchObject({ type: "UNAUTHORIZED", text: "Authentication Error: already authenticated as alice" });
+    const work = peer.work("whoami");
+    await peer.send(work);
+    expect(await peer.next()).toMatchObject({ type: "OK", value: "alice" });
+  });
+
+  it("a HELLO flood: a few refusals, then silence (logged once), and other clients are still served", async () => {
+    const logger = new RecordingLogger();
+    const { endpoint } = await securedServer(untrustedCurve, logger);
+    const flooder = rawPeer(endpoint, curvePeer);
+    for (let i = 0; i < 200; i++) await flooder.send({ type: "HELLO", id: newMessageId(), login: "alice", password: `guess${i}` });
+    await logger.waitFor((line) => line.message.startsWith("HELLO flood"));
+    let refusals = 0;
+    flooder.socket.receiveTimeout = 300;
+    while (await flooder.next().then(() => true, () => false)) refusals++;
+    expect(refusals).toBe(5);
+    expect(logger.lines.filter((l) => l.message.startsWith("HELLO flood"))).toHaveLength(1);
+    const good = securedClient(endpoint, { plugin: "untrusted_curve", keyPair: KEYS.alice, serverKey: KEYS.server.publicKey, login: "alice", password: "wonderland" });
+    expect(await good.call("whoami")).toBe("alice");
+  });
+
+  it("AUTHENTICATED or UNAUTHORIZED sent to a server: dropped with a log line", async () => {
+    const logger = new RecordingLogger();
+    const { endpoint } = await securedServer(untrustedCurve, logger);
+    const peer = rawPeer(endpoint, curvePeer);
+    await peer.send({ type: "AUTHENTICATED", id: newMessageId(), text: "Welcome b'root'" });
+    await logger.waitFor((line) => line.message === "message dropped: a server does not take it" && line.fields.type === "AUTHENTICATED");
+  });
+});
