@@ -15,10 +15,22 @@ Uses only Debian's python3-zmq and python3-msgpack. Two modes:
   pypeer.py call NAME ENDPOINT METHOD ARGS_JSON [KWARGS_JSON]
       Makes one call and prints the reply as {"kind": "OK"|"ERROR", "body": ...}.
 
+Security, as the reference's plugins (PROTOCOL.md): the environment variable
+PYPEER_SECURITY holds JSON. For a server: {"plugin": "plain", "users": {...}},
+{"plugin": "trusted_peer"}, or {"plugin": "curve", "publicKey", "secretKey",
+"clients": {login: publicKey} or null for any key}; a ZAP handler of the
+peer's own decides, and handlers read the caller's User-Id per message
+(whoami). For a client: {"plugin": "plain", "login", "password"}, {"plugin":
+"curve", "publicKey", "secretKey", "serverKey"}, or "untrusted_curve" with
+those and "login", "password": it answers UNAUTHORIZED with HELLO [login,
+password] as bin, at most twice, and re-sends the refused WORK on
+AUTHENTICATED.
+
 Messages: [routing_id, b'', b'v1', message_id, type_byte, body]; bodies of
 WORK, OK, ERROR and HELLO are msgpack (use_bin_type=True / raw=False).
 """
 import json
+import os
 import sys
 import time
 import traceback
@@ -26,6 +38,7 @@ import uuid
 
 import msgpack
 import zmq
+import zmq.utils.z85
 
 VERSION = b"v1"
 OK, HELLO, WORK, AUTHENTICATED, HEARTBEAT, ERROR, UNAUTHORIZED = (
@@ -44,6 +57,10 @@ class ServiceNotFoundError(Exception):
     pass
 
 
+class Unreachable(Exception):
+    """The connection never came up (a refused handshake looks like this to the reference: it times out)."""
+
+
 class Peer:
     """The part both modes share: one ROUTER, a registry, replies to WORK."""
 
@@ -57,7 +74,8 @@ class Peer:
 
     def send(self, peer, message_id, kind, body):
         frames = [peer, b"", VERSION, message_id, kind, body]
-        for _ in range(100):  # the connection may not be up yet: retry, as the reference does
+        retries = int(float(os.environ.get("PYPEER_TIMEOUT", "5")) / 0.02)
+        for _ in range(retries):  # the connection may not be up yet: retry, as the reference does
             try:
                 self.socket.send_multipart(frames)
                 return
@@ -65,7 +83,7 @@ class Peer:
                 if error.errno != zmq.EHOSTUNREACH:
                     raise
                 time.sleep(0.02)
-        raise RuntimeError("peer %r unreachable" % peer)
+        raise Unreachable(peer)
 
     def call(self, peer, method, args=(), kwargs=None, on_reply=None):
         message_id = uuid.uuid4().bytes
@@ -73,27 +91,29 @@ class Peer:
         self.send(peer, message_id, WORK, pack([method, list(args), kwargs or {}]))
         return message_id
 
-    def handle(self, frames):
+    def handle(self, frames, user_id=None):
         if len(frames) == 2:
             return  # probe
         peer, _, version, message_id, kind, body = frames
         assert version == VERSION, version
         if kind == WORK:
-            self.serve(peer, message_id, unpack(body))
+            self.serve(peer, message_id, unpack(body), user_id)
         elif kind in (OK, ERROR):
             callback = self.waiting.pop(message_id, None)
             if callback is not None:
                 callback(kind, unpack(body))
         # HEARTBEAT and the rest: nothing to do here
 
-    def serve(self, peer, message_id, body):
+    def serve(self, peer, message_id, body, user_id=None):
         method, args, kwargs = body
         try:
             entry = self.registry.get(method)
             if entry is None:
                 raise ServiceNotFoundError(method)
             fn, with_identity = entry
-            if with_identity:
+            if method == "whoami":
+                result = user_id
+            elif with_identity:
                 result = fn(peer, message_id, *args, **kwargs)
                 if result is DEFERRED:
                     return
@@ -121,12 +141,70 @@ def fail(message):
     raise ValueError(message)
 
 
+def security():
+    text = os.environ.get("PYPEER_SECURITY")
+    return json.loads(text) if text else {"plugin": "none"}
+
+
+def zap_decide(config, mechanism, credentials):
+    """(status, user id) for a ZAP request, as the reference's plugins decide."""
+    plugin = config["plugin"]
+    if plugin == "plain" and mechanism == b"PLAIN":
+        login, password = credentials[0].decode(), credentials[1].decode()
+        return (b"200", login) if config["users"].get(login) == password else (b"400", "")
+    if plugin == "trusted_peer" and mechanism == b"PLAIN":
+        return b"200", credentials[0].decode()
+    if plugin == "curve" and mechanism == b"CURVE":
+        key = zmq.utils.z85.encode(credentials[0]).decode()
+        clients = config.get("clients")
+        if clients is None:
+            return b"200", key
+        for login, allowed in clients.items():
+            if allowed == key:
+                return b"200", login
+        return b"400", ""
+    return b"400", ""
+
+
+def secure_server_socket(socket, config):
+    if config["plugin"] in ("plain", "trusted_peer"):
+        socket.plain_server = True
+    elif config["plugin"] == "curve":
+        socket.curve_secretkey = config["secretKey"].encode()
+        socket.curve_publickey = config["publicKey"].encode()
+        socket.curve_server = True
+
+
+def secure_client_socket(socket, config):
+    if config["plugin"] in ("plain", "trusted_peer"):
+        socket.plain_username = config["login"].encode()
+        socket.plain_password = config["password"].encode()
+    elif config["plugin"] in ("curve", "untrusted_curve"):
+        socket.curve_secretkey = config["secretKey"].encode()
+        socket.curve_publickey = config["publicKey"].encode()
+        socket.curve_serverkey = config["serverKey"].encode()
+
+
+def user_id_of(frames):
+    """The User-Id libzmq attached to a message (what ZAP named the peer), or None."""
+    try:
+        return frames[-1].get("User-Id")
+    except zmq.error.ZMQError:
+        return None
+
+
 def run_server(name):
-    context = zmq.Context.instance()
+    config = security()
+    context = zmq.Context()  # a context of its own, for its own ZAP handler
+    zap = None
+    if config["plugin"] != "none":
+        zap = context.socket(zmq.ROUTER)
+        zap.bind("inproc://zeromq.zap.01")
     socket = context.socket(zmq.ROUTER)
     socket.setsockopt(zmq.ROUTING_ID, name.encode())
     socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
     socket.setsockopt(zmq.LINGER, 0)
+    secure_server_socket(socket, config)
     socket.bind("tcp://127.0.0.1:*")
     peer = Peer(socket)
     peer.register("hello", lambda who: "Hello " + who)
@@ -146,14 +224,24 @@ def run_server(name):
         return DEFERRED
 
     peer.register("callback", callback, with_identity=True)
+    peer.register("whoami", lambda: None)  # answered in serve(): the caller's User-Id
     print(json.dumps({"endpoint": socket.getsockopt_string(zmq.LAST_ENDPOINT)}), flush=True)
     poller = zmq.Poller()
     poller.register(socket, zmq.POLLIN)
     poller.register(sys.stdin, zmq.POLLIN)
+    if zap is not None:
+        poller.register(zap, zmq.POLLIN)
     while True:
         events = dict(poller.poll())
+        if zap is not None and zap in events:
+            request = zap.recv_multipart()
+            delimiter = request.index(b"")
+            _version, request_id, _domain, _address, _identity, mechanism = request[delimiter + 1:delimiter + 7]
+            status, user = zap_decide(config, mechanism, request[delimiter + 7:])
+            zap.send_multipart(request[:delimiter + 1] + [b"1.0", request_id, status, b"OK" if status == b"200" else b"denied", user.encode(), b""])
         if socket in events:
-            peer.handle(socket.recv_multipart())
+            frames = socket.recv_multipart(copy=False)
+            peer.handle([f.bytes for f in frames], user_id_of(frames))
         if sys.stdin.fileno() in events or sys.stdin in events:
             if sys.stdin.readline() == "":
                 break  # stdin closed: the test is done with us
@@ -243,19 +331,50 @@ def run_client(name, endpoint):
 
 
 def run_call(name, endpoint, method, args, kwargs):
+    config = security()
     context = zmq.Context.instance()
     socket = context.socket(zmq.ROUTER)
     socket.setsockopt(zmq.PROBE_ROUTER, 1)
     socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
     socket.setsockopt(zmq.LINGER, 0)
+    secure_client_socket(socket, config)
     socket.connect(endpoint)
     peer = Peer(socket)
+    server = name.encode()
     box = {}
-    peer.call(name.encode(), method, args, kwargs, on_reply=lambda kind, body: box.update(kind=kind, body=body))
-    deadline = time.time() + 5
+    timeout = float(os.environ.get("PYPEER_TIMEOUT", "5"))
+    try:
+        if config.get("announce"):
+            # HELLO first, unprompted, so that a pseud server binds this connection to the login (see the README).
+            hello_id = uuid.uuid4().bytes
+            peer.send(server, hello_id, HELLO, pack([config["login"].encode(), config["password"].encode()]))
+            if not socket.poll(int(timeout * 1000)):
+                raise Unreachable(server)
+            reply = socket.recv_multipart()
+            if reply[4] != AUTHENTICATED:
+                raise RuntimeError("HELLO refused: %r" % reply[5])
+        message_id = peer.call(server, method, args, kwargs, on_reply=lambda kind, body: box.update(kind=kind, body=body))
+    except Unreachable:
+        print(json.dumps({"kind": "TIMEOUT"}), flush=True)
+        return 1
+    work = [server, b"", VERSION, message_id, WORK, pack([method, list(args), kwargs or {}])]
+    hellos_left = 2
+    deadline = time.time() + timeout
     while "kind" not in box and time.time() < deadline:
-        if socket.poll(100):
-            peer.handle(socket.recv_multipart())
+        if not socket.poll(100):
+            continue
+        frames = socket.recv_multipart()
+        if len(frames) == 6 and frames[4] == UNAUTHORIZED and config["plugin"] == "untrusted_curve":
+            if hellos_left == 0:
+                box.update(kind=ERROR, body=["UnauthorizedError", "Max authentication retries reached", ""])
+                break
+            hellos_left -= 1
+            hello = pack([config["login"].encode(), config["password"].encode()])  # bin, as the reference
+            socket.send_multipart([server, b"", VERSION, frames[3], HELLO, hello])
+        elif len(frames) == 6 and frames[4] == AUTHENTICATED:
+            socket.send_multipart(work)
+        else:
+            peer.handle(frames)
     socket.close(0)
     if "kind" not in box:
         print(json.dumps({"kind": "TIMEOUT"}), flush=True)

@@ -16,9 +16,10 @@ export interface PythonPeer {
   finish(): Promise<{ lines: string[]; code: number | null; stderr: string }>;
 }
 
-/** Starts `pypeer.py` with these arguments; it is killed after the test. */
-export function startPythonPeer(args: string[]): PythonPeer {
-  const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+/** Starts `pypeer.py` with these arguments (and security, as PYPEER_SECURITY JSON); it is killed after the test. */
+export function startPythonPeer(args: string[], security?: object, timeoutSeconds = 5): PythonPeer {
+  const env = { ...process.env, PYPEER_TIMEOUT: String(timeoutSeconds), ...(security ? { PYPEER_SECURITY: JSON.stringify(security) } : {}) };
+  const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["pipe", "pipe", "pipe"], env });
   afterThisTest(() => {
     child.stdin?.end();
     child.kill();
@@ -52,9 +53,23 @@ export function startPythonPeer(args: string[]): PythonPeer {
   };
 }
 
+/** Makes one call from a Python client; resolves with its reply ({kind, body}; kind TIMEOUT when none came). */
+export async function pythonCall(
+  endpoint: string,
+  method: string,
+  args: unknown[],
+  security?: object,
+  timeoutSeconds = 5,
+): Promise<{ kind: "OK" | "ERROR" | "TIMEOUT"; body?: unknown }> {
+  const peer = startPythonPeer(["call", "svc", endpoint, method, JSON.stringify(args)], security, timeoutSeconds);
+  const { lines, stderr } = await peer.finish();
+  if (lines[0] === undefined) throw new Error(`python client wrote nothing; stderr:\n${stderr}`);
+  return JSON.parse(lines[0]) as { kind: "OK" | "ERROR" | "TIMEOUT"; body?: unknown };
+}
+
 /** Starts the Python peer as a server named `name`; resolves with its endpoint. */
-export async function startPythonServer(name: string): Promise<{ peer: PythonPeer; endpoint: string }> {
-  const peer = startPythonPeer(["server", name]);
+export async function startPythonServer(name: string, security?: object): Promise<{ peer: PythonPeer; endpoint: string }> {
+  const peer = startPythonPeer(["server", name], security);
   const { endpoint } = JSON.parse(await peer.nextLine()) as { endpoint: string };
   return { peer, endpoint };
 }
