@@ -1,18 +1,19 @@
 /**
  * The main job, end to end on loopback: code generated from
  * schemas/greeter.zod.ts, a typed server and a typed client over real
- * ZeroMQ sockets, calls in both directions. Run with `npm run demo`.
+ * ZeroMQ sockets, encrypted and authenticated with CURVE (trusted_curve),
+ * calls in both directions. Run with `npm run demo`.
  */
-import { Client, type PseudError, RemoteError, Server } from "pseud";
+import { type CallContext, Client, generateKeyPair, type PseudError, RemoteError, Server } from "pseud";
 import { GreeterClient, type GreeterClientHandlers, type GreeterHandlers, greeterPeer, greeterServiceName, registerGreeterClient, registerGreeterServer } from "../generated/greeter.js";
 import type { Census, Sheep, Size } from "../generated/types.js";
 
 /** The server's side: the compiler checks that every method is here, with the right types. */
 class Greeter implements GreeterHandlers {
   private calls = 0;
-  hello(name: string): string {
+  hello(name: string, context: CallContext): string {
     this.calls++;
-    return `Hello ${name}`;
+    return `Hello ${name} (you are ${context.identity ?? "anonymous"} to me)`;
   }
   add(a: number, b: number): number {
     return a + b;
@@ -51,13 +52,22 @@ function drawSheep(size: Size): Sheep {
 /** The client's side: what the server may call on it. */
 const artist: GreeterClientHandlers = { drawMeASheep: drawSheep };
 
-const server = new Server(greeterServiceName);
-registerGreeterServer(server, new Greeter());
-server.setPredicate("restricted", (context) => context.identity === "admin"); // nobody is admin without authentication
-const endpoint = await server.bind("tcp://127.0.0.1:*");
-console.log(`server "${greeterServiceName}" bound to ${endpoint}`);
+// Keys: in a deployment, `pseud keys server` and `pseud keys alice` write them to files.
+const serverKeys = generateKeyPair();
+const aliceKeys = generateKeyPair();
 
-const client = new Client(greeterServiceName);
+const server = new Server(greeterServiceName, {
+  security: { plugin: "trusted_curve", keyPair: serverKeys, clients: { alice: aliceKeys.publicKey } },
+});
+registerGreeterServer(server, new Greeter());
+server.setPredicate("restricted", (context) => context.identity === "admin"); // alice is not admin
+server.on("peer:authenticated", (peer) => console.log(`server: a client proved it is ${peer.identity}`));
+const endpoint = await server.bind("tcp://127.0.0.1:*");
+console.log(`server "${greeterServiceName}" bound to ${endpoint}, CURVE on (trusted_curve)`);
+
+const client = new Client(greeterServiceName, {
+  security: { plugin: "trusted_curve", keyPair: aliceKeys, serverKey: serverKeys.publicKey },
+});
 registerGreeterClient(client, artist);
 client.connect(endpoint);
 const greeter = new GreeterClient(client);
@@ -72,10 +82,8 @@ show("client → divide(1, 0)", await greeter.divide(1, 0).catch(failure));
 show("client → admin.reset() (restricted)", await greeter.adminReset().catch(failure));
 show("untyped call: add('2', 40)", await client.call("add", ["2", 40]).catch(failure));
 
-const [peer] = server.peers();
-if (peer === undefined) throw new Error("the server has not seen the client");
-const sheep = await greeterPeer(server, peer.routingId).drawMeASheep("big");
-show("server → client draw.me.a.sheep", `a ${sheep.size} sheep, ${sheep.wool} g of wool`);
+const sheep = await greeterPeer(server, "alice").drawMeASheep("big"); // by authenticated identity
+show("server → alice: draw.me.a.sheep", `a ${sheep.size} sheep, ${sheep.wool} g of wool`);
 show("client → census(flock)", await greeter.census([sheep, drawSheep("small")]));
 
 await client.close();
