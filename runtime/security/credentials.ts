@@ -1,4 +1,6 @@
 import type { Credential } from "../protocol/frames.js";
+import type { Hello } from "./plugin.js";
+import { type PasswordCheck, passwordVerifier } from "./zap-policies.js";
 
 /** A HELLO credential as text: the reference sends bin, others str. */
 export function credentialText(credential: Credential): string {
@@ -8,4 +10,13 @@ export function credentialText(credential: Credential): string {
 /** A credential as msgpack bin, as the reference's client sends it. */
 export function credentialBytes(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(text, "utf8"));
+}
+
+/** A HELLO check for plugins whose HELLO is [login, password]: the identity is the login when the password is right. */
+export function passwordHello(check: PasswordCheck): (hello: Hello) => Promise<string | undefined> {
+  const verify = passwordVerifier(check);
+  return async ({ login, password }) => {
+    const name = credentialText(login);
+    return (await verify(name, credentialText(password))) ? name : undefined;
+  };
 }

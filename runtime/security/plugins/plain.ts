@@ -1,6 +1,6 @@
-import { credentialBytes, credentialText } from "../credentials.js";
+import { credentialBytes, passwordHello } from "../credentials.js";
 import type { ClientPlugin, ServerPlugin } from "../plugin.js";
-import { type PasswordCheck, passwordVerifier, plainPasswords } from "../zap-policies.js";
+import { type PasswordCheck, plainPasswords } from "../zap-policies.js";
 
 /** Server options of `plain`: ZMTP PLAIN, the password checked at connect and again by HELLO. */
 export interface PlainServerOptions {
@@ -22,16 +22,12 @@ export interface PlainClientOptions {
  * then binds its identity with HELLO [login, password].
  */
 export function plainServer(options: PlainServerOptions): ServerPlugin {
-  const verify = passwordVerifier(options.users);
   return {
     name: "plain",
     mechanism: { plain: true },
     zap: plainPasswords(options.users),
     binding: "pseud-clients",
-    async verifyHello({ login, password }) {
-      const name = credentialText(login);
-      return (await verify(name, credentialText(password))) ? name : undefined;
-    },
+    verifyHello: passwordHello(options.users),
     close() {},
   };
 }

@@ -1,7 +1,7 @@
-import { credentialBytes, credentialText } from "../credentials.js";
+import { credentialBytes, passwordHello } from "../credentials.js";
 import { type KeyInput, type KeyPairInput, keyText, loadKeyPair } from "../keys.js";
 import type { ClientPlugin, ServerPlugin } from "../plugin.js";
-import { allowAnyCurveKey, type PasswordCheck, passwordVerifier } from "../zap-policies.js";
+import { allowAnyCurveKey, type PasswordCheck } from "../zap-policies.js";
 
 /** Server options of `untrusted_curve`. */
 export interface UntrustedCurveServerOptions {
@@ -27,16 +27,12 @@ export interface UntrustedCurveClientOptions {
  */
 export function untrustedCurveServer(options: UntrustedCurveServerOptions): ServerPlugin {
   const keys = loadKeyPair(options.keyPair, "server key pair");
-  const verify = passwordVerifier(options.users);
   return {
     name: "untrusted_curve",
     mechanism: { curve: keys },
     zap: allowAnyCurveKey,
     binding: "everyone",
-    async verifyHello({ login, password }) {
-      const name = credentialText(login);
-      return (await verify(name, credentialText(password))) ? name : undefined;
-    },
+    verifyHello: passwordHello(options.users),
     close() {},
   };
 }
