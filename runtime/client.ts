@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { type Caller, type RemoteProxy, remoteProxy } from "./caller.js";
 import { Endpoint } from "./endpoint.js";
-import { HandshakeError, UnauthorizedError } from "./errors.js";
+import { HandshakeError, PeerLostError, UnauthorizedError } from "./errors.js";
+import { heartbeatPlugin } from "./heartbeat/create.js";
+import type { HeartbeatOptions, HeartbeatPlugin } from "./heartbeat/plugin.js";
 import { consoleLogger } from "./logger.js";
 import { type CallOptions, type PeerOptions, RpcPeer } from "./peer/rpc-peer.js";
 import { ClientGuard } from "./security/client-guard.js";
@@ -12,10 +14,17 @@ import { PSEUD_CLIENT_MARK } from "./security/server-guard.js";
 export interface ClientOptions extends PeerOptions {
   /** Encryption and authentication, by plugin name; it must match the server's. */
   readonly security?: ClientSecurity;
+  /** Liveness: `{ plugin: "interval", intervalMs, maxMissed }` (the default: 1000 ms, 3), `{ plugin: "none" }`, or a plugin. */
+  readonly heartbeat?: HeartbeatOptions;
 }
 
-/** The events a {@link Client} emits (heartbeats will add server loss). */
-export interface ClientEvents {}
+/** The events a {@link Client} emits. */
+export interface ClientEvents {
+  /** The connection to the server is up (again): its handshake succeeded. Calls pending from before were failed. */
+  "server:connected": [];
+  /** The server went away (its connection closed, or it stopped heartbeating); pending calls failed with PeerLostError. ZeroMQ reconnects by itself. */
+  "server:lost": [reason: string];
+}
 
 /**
  * A pseud client: a ROUTER socket that connects to a server and addresses
@@ -35,6 +44,8 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
   private readonly serverId: Buffer;
   /** Why the last security handshake failed; new calls fail with it until one succeeds. */
   private handshakeFailure: Error | undefined;
+  private readonly heartbeat: HeartbeatPlugin | undefined;
+  private serverUp = false;
   /** Dynamic calls by property access, untyped: `client.remote.string.lower("ABC")`. */
   readonly remote: RemoteProxy;
 
@@ -53,13 +64,21 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     this.peer = new RpcPeer(
       { probeRouter: true, routingId, logger, ...(plugin ? { mechanism: plugin.mechanism } : {}) },
       { ...options, logger },
-      { onPeerSeen: () => {}, onEmptyMessage: () => {} },
+      { onPeerSeen: (id, heartbeat) => this.heartbeat?.alive(id, heartbeat), onEmptyMessage: () => {} },
     );
     this.peer.setGuard(new ClientGuard(plugin, routingId, this.peer, logger));
     this.remote = remoteProxy(this);
     this.peer.socket.onEvent("handshake", () => {
       this.handshakeFailure = undefined;
+      if (!this.serverUp) {
+        this.serverUp = true;
+        this.heartbeat?.watch(this.serverId);
+        this.emit("server:connected");
+      }
     });
+    this.peer.socket.onEvent("disconnect", () => this.serverLost("connection closed"));
+    this.heartbeat = heartbeatPlugin(options.heartbeat);
+    this.heartbeat?.start({ send: (id) => this.peer.heartbeat(id), lost: () => this.serverLost("no heartbeat") });
     this.peer.socket.onEvent("handshake:error:auth", (event) =>
       this.handshakeFailed(new UnauthorizedError(`the server refused this client's credentials (ZAP status ${event.error.status ?? "?"})`)),
     );
@@ -83,6 +102,20 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
   call(method: string, args: readonly unknown[] = [], kwargs: Readonly<Record<string, unknown>> = {}, options: CallOptions = {}): Promise<unknown> {
     if (this.handshakeFailure) return Promise.reject(this.handshakeFailure);
     return this.peer.call(this.serverId, method, args, kwargs, options, true);
+  }
+
+  override async close(): Promise<void> {
+    this.heartbeat?.stop();
+    await super.close();
+  }
+
+  /** The server is gone: its calls cannot be answered. ZeroMQ keeps reconnecting; the server prompts this client to authenticate again. */
+  private serverLost(reason: string): void {
+    if (!this.serverUp) return;
+    this.serverUp = false;
+    this.heartbeat?.forget(this.serverId);
+    this.peer.failAllCalls(() => new PeerLostError(`the server ${this.serverName} is gone (${reason})`));
+    this.emit("server:lost", reason);
   }
 
   private handshakeFailed(error: Error): void {

@@ -24,6 +24,8 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export { DEFAULT_INTERVAL_MS, DEFAULT_MAX_MISSED, IntervalHeartbeat } from "./heartbeat/interval.js";
+export type { HeartbeatHost, HeartbeatOptions, HeartbeatPlugin } from "./heartbeat/plugin.js";
 export { consoleLogger, type LogFields, type Logger, type LogLevel, silentLogger } from "./logger.js";
 export { type CallContext, DEFAULT_DOMAIN, type Predicate } from "./peer/call-context.js";
 export type { ContextHandler, Handler, RegisterOptions } from "./peer/registry.js";

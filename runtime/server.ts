@@ -2,6 +2,8 @@ import { Context } from "zeromq";
 import { type Caller, type RemoteProxy, remoteProxy } from "./caller.js";
 import { Endpoint } from "./endpoint.js";
 import { PeerLostError, UnreachableError } from "./errors.js";
+import { heartbeatPlugin } from "./heartbeat/create.js";
+import type { HeartbeatOptions, HeartbeatPlugin } from "./heartbeat/plugin.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { type CallOptions, type PeerOptions, RpcPeer } from "./peer/rpc-peer.js";
 import { type ServerSecurity, serverPlugin } from "./security/config.js";
@@ -13,6 +15,8 @@ import { ZapHandler } from "./security/zap-handler.js";
 export interface ServerOptions extends PeerOptions {
   /** Encryption and authentication, by plugin name; none by default. */
   readonly security?: ServerSecurity;
+  /** Liveness: `{ plugin: "interval", intervalMs, maxMissed }` (the default: 1000 ms, 3), `{ plugin: "none" }`, or a plugin. */
+  readonly heartbeat?: HeartbeatOptions;
 }
 
 /** A client connected to this server. */
@@ -27,12 +31,12 @@ export interface PeerInfo {
 
 /** The events a {@link Server} emits. */
 export interface ServerEvents {
-  /** A client connected. */
+  /** A client connected (under untrusted_curve: once it has authenticated). */
   "peer:connected": [peer: PeerInfo];
   /** A client proved who it is; `sendTo(identity)` reaches it from now on. */
   "peer:authenticated": [peer: PeerInfo];
-  /** A client disconnected; the calls pending on it failed with PeerLostError. */
-  "peer:lost": [peer: PeerInfo];
+  /** A client disconnected or stopped heartbeating; the calls pending on it failed with PeerLostError. */
+  "peer:lost": [peer: PeerInfo, reason: string];
 }
 
 /** A server's handle on one connected client: call the methods that client registered. */
@@ -48,6 +52,8 @@ interface PeerState {
   /** Empty messages seen: ROUTER_NOTIFY's connect, then maybe the peer's probe. */
   empties: number;
   sawData: boolean;
+  /** Listed in peers() and announced: a peer that must authenticate is admitted once it has. */
+  admitted: boolean;
 }
 
 /**
@@ -68,6 +74,7 @@ export class Server extends Endpoint<ServerEvents> {
   private readonly guard: ServerGuard | undefined;
   private readonly context: Context | undefined;
   private readonly logger: Logger;
+  private readonly heartbeat: HeartbeatPlugin | undefined;
   private zap: Promise<ZapHandler> | undefined;
 
   constructor(
@@ -83,7 +90,7 @@ export class Server extends Endpoint<ServerEvents> {
     this.peer = new RpcPeer(
       { routingId: name, notify: true, logger: this.logger, ...(this.context ? { context: this.context } : {}), ...(this.plugin ? { mechanism: this.plugin.mechanism } : {}) },
       { ...options, logger: this.logger },
-      { onPeerSeen: (id) => this.seen(id), onEmptyMessage: (id) => this.empty(id) },
+      { onPeerSeen: (id, heartbeat) => this.seen(id, heartbeat), onEmptyMessage: (id) => this.empty(id) },
     );
     if (this.plugin) {
       this.guard = new ServerGuard(this.plugin, this.peer, this.logger, (id) => this.authenticated(id));
@@ -92,6 +99,14 @@ export class Server extends Endpoint<ServerEvents> {
     for (const type of ["handshake:error:auth", "handshake:error:protocol", "handshake:error:other"] as const) {
       this.peer.socket.onEvent(type, (event) => this.logger.warn("client handshake failed", { event: type, address: event.address, error: event.error }));
     }
+    this.heartbeat = heartbeatPlugin(options.heartbeat);
+    this.heartbeat?.start({
+      send: (id) => this.peer.heartbeat(id),
+      lost: (id) => {
+        const state = this.known.get(id.toString("latin1"));
+        if (state) this.lost(state, "no heartbeat");
+      },
+    });
   }
 
   /** Binds, and returns the actual endpoint (`tcp://127.0.0.1:*` → its port). May be called for several endpoints. */
@@ -119,12 +134,13 @@ export class Server extends Endpoint<ServerEvents> {
     return { call, remote: remoteProxy({ call }) };
   }
 
-  /** The clients connected now, oldest first. */
+  /** The clients connected now (and authenticated, where the plugin requires it), oldest first. */
   peers(): PeerInfo[] {
-    return [...this.known.values()].map((state) => this.info(state));
+    return [...this.known.values()].filter((state) => state.admitted).map((state) => this.info(state));
   }
 
   override async close(): Promise<void> {
+    this.heartbeat?.stop();
     await super.close();
     this.plugin?.close();
     (await this.zap)?.close();
@@ -135,10 +151,13 @@ export class Server extends Endpoint<ServerEvents> {
     return this.guard ? this.guard.routingIdOf(peer) : Buffer.from(peer, "utf8");
   }
 
-  private seen(routingId: Buffer): void {
+  private seen(routingId: Buffer, heartbeat: boolean): void {
     const state = this.known.get(routingId.toString("latin1")) ?? this.connected(routingId);
-    state.lastSeenAt = Date.now();
     state.sawData = true;
+    // A peer that has not authenticated where it must is no one yet: its heartbeats are ignored.
+    if (!state.admitted) return;
+    state.lastSeenAt = Date.now();
+    this.heartbeat?.alive(routingId, heartbeat);
   }
 
   /**
@@ -156,29 +175,38 @@ export class Server extends Endpoint<ServerEvents> {
       state.empties++;
       return;
     }
-    this.lost(state);
+    this.lost(state, "disconnected");
   }
 
   private connected(routingId: Buffer): PeerState {
     const now = Date.now();
-    const state: PeerState = { routingId: Buffer.from(routingId), connectedAt: now, lastSeenAt: now, empties: 1, sawData: false };
+    const admitted = this.plugin?.binding !== "everyone";
+    const state: PeerState = { routingId: Buffer.from(routingId), connectedAt: now, lastSeenAt: now, empties: 1, sawData: false, admitted };
     this.known.set(routingId.toString("latin1"), state);
-    this.emit("peer:connected", this.info(state));
+    if (admitted) this.emit("peer:connected", this.info(state));
     this.guard?.connected(state.routingId);
     return state;
   }
 
-  private lost(state: PeerState): void {
+  private lost(state: PeerState, reason: string): void {
     const info = this.info(state);
     this.known.delete(state.routingId.toString("latin1"));
     this.guard?.disconnected(state.routingId);
-    this.peer.failCallsTo(state.routingId, () => new PeerLostError(`client ${info.identity ?? `0x${state.routingId.toString("hex")}`} disconnected`));
-    this.emit("peer:lost", info);
+    this.heartbeat?.forget(state.routingId);
+    const who = info.identity ?? `0x${state.routingId.toString("hex")}`;
+    this.peer.failCallsTo(state.routingId, () => new PeerLostError(`client ${who} is gone (${reason})`));
+    if (state.admitted) this.emit("peer:lost", info, reason);
   }
 
   private authenticated(routingId: Buffer): void {
     const state = this.known.get(routingId.toString("latin1"));
-    if (state) this.emit("peer:authenticated", this.info(state));
+    if (state === undefined) return;
+    if (!state.admitted) {
+      state.admitted = true;
+      state.lastSeenAt = Date.now();
+      this.emit("peer:connected", this.info(state));
+    }
+    this.emit("peer:authenticated", this.info(state));
   }
 
   private info(state: PeerState): PeerInfo {

@@ -29,13 +29,14 @@ export interface PeerOptions {
 
 /** What a client or server hears from its peer layer. */
 export interface PeerHooks {
-  /** A peer sent a message that decoded. */
-  onPeerSeen(routingId: Buffer): void;
+  /** A peer sent a message that decoded; `heartbeat` when it was a HEARTBEAT. */
+  onPeerSeen(routingId: Buffer, heartbeat: boolean): void;
   /** A peer sent `[routing id, '']`: its probe, or a ROUTER_NOTIFY connect or disconnect. */
   onEmptyMessage(routingId: Buffer): void;
 }
 
 const EMPTY = Buffer.alloc(0);
+const HEARTBEAT_FRAMES = encodeMessage({ type: "HEARTBEAT", id: EMPTY, text: "" });
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
 /**
@@ -163,6 +164,14 @@ export class RpcPeer implements PeerControl {
     return this.pending.reject(id.toString("latin1"), error);
   }
 
+  /** Sends a HEARTBEAT (empty id, empty body); one that cannot go is dropped quietly: its peer's silence says the rest. */
+  heartbeat(peer: Buffer): void {
+    if (this.closed) return;
+    this.socket.send([peer, EMPTY, ...HEARTBEAT_FRAMES], { deadline: 0, waitForPeer: false }).catch((error: unknown) => {
+      this.logger.debug("heartbeat not sent", { peer, error });
+    });
+  }
+
   private transmit(key: string, frames: Buffer[], policy: { deadline: number; waitForPeer: boolean }): void {
     this.socket.send(frames, policy).catch((error: Error) => this.pending.reject(key, error));
   }
@@ -179,8 +188,8 @@ export class RpcPeer implements PeerControl {
     const envelope: Envelope = delimited ? [routingId, EMPTY] : [routingId];
     const decoded = decodeFrames(delimited ? frames.slice(2) : frames.slice(1));
     if (!decoded.ok) return this.refuse(envelope, decoded);
-    this.hooks.onPeerSeen(routingId);
     const message = decoded.message;
+    this.hooks.onPeerSeen(routingId, message.type === "HEARTBEAT");
     switch (message.type) {
       case "WORK": {
         const identity = this.guard ? this.guard.admitWork(envelope, message) : undefined;
