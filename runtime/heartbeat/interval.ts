@@ -6,21 +6,25 @@ export const DEFAULT_MAX_MISSED = 3;
 
 interface Watched {
   readonly peer: Buffer;
+  /** The last sign of life: any message. */
   lastSeen: number;
-  /** Held to the deadline: it has heartbeated itself. */
-  heartbeats: boolean;
+  /** When its last HEARTBEAT came, if one has. */
+  lastHeartbeat: number | undefined;
+  /** The gap between its last two HEARTBEATs: its own rhythm; undefined until known. */
+  peerIntervalMs: number | undefined;
 }
 
 /**
  * The default plugin: every `intervalMs`, one sweep over every watched peer
  * sends each a HEARTBEAT and declares gone those silent for more than
- * `maxMissed` intervals, so a stopped peer is found within
- * `intervalMs × (maxMissed + 1)`. Any message counts as a sign of life.
+ * `maxMissed` of their own intervals; two peers configured alike find each
+ * other stopped within `intervalMs × (maxMissed + 1)`. Any message counts as
+ * a sign of life.
  *
- * A peer is heartbeated once it has sent a HEARTBEAT itself, or when asked
- * (a client heartbeats its server), and held to the deadline only once it
- * has heartbeated: the reference's peers do not heartbeat by default, and an
- * idle one must not be taken for dead.
+ * A peer is held to a deadline only once it heartbeats itself, and by its own
+ * rhythm (the gap between its last two HEARTBEATs, never less than this
+ * plugin's interval): the reference's peers do not heartbeat by default, and
+ * a peer that heartbeats less often than we do is not dead for it.
  */
 export class IntervalHeartbeat implements HeartbeatPlugin {
   readonly name = "interval";
@@ -43,19 +47,23 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
   }
 
   alive(peer: Buffer, heartbeat: boolean): void {
+    const now = Date.now();
     const key = peer.toString("latin1");
-    const entry = this.watched.get(key);
-    if (entry !== undefined) {
-      entry.lastSeen = Date.now();
-      entry.heartbeats ||= heartbeat;
-    } else if (heartbeat) {
-      this.watched.set(key, { peer: Buffer.from(peer), lastSeen: Date.now(), heartbeats: true });
+    let entry = this.watched.get(key);
+    if (entry === undefined) {
+      if (!heartbeat) return;
+      entry = this.add(key, peer); // a peer that heartbeats: heartbeat it back at once
+    }
+    entry.lastSeen = now;
+    if (heartbeat) {
+      if (entry.lastHeartbeat !== undefined) entry.peerIntervalMs = now - entry.lastHeartbeat;
+      entry.lastHeartbeat = now;
     }
   }
 
   watch(peer: Buffer): void {
     const key = peer.toString("latin1");
-    if (!this.watched.has(key)) this.watched.set(key, { peer: Buffer.from(peer), lastSeen: Date.now(), heartbeats: false });
+    if (!this.watched.has(key)) this.add(key, peer);
   }
 
   forget(peer: Buffer): void {
@@ -67,11 +75,19 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     this.watched.clear();
   }
 
+  private add(key: string, peer: Buffer): Watched {
+    const entry: Watched = { peer: Buffer.from(peer), lastSeen: Date.now(), lastHeartbeat: undefined, peerIntervalMs: undefined };
+    this.watched.set(key, entry);
+    this.host?.send(entry.peer);
+    return entry;
+  }
+
   /** One pass over every watched peer: the only timer, whatever the number of peers. */
   private sweep(): void {
-    const deadline = Date.now() - this.intervalMs * this.maxMissed;
+    const now = Date.now();
     for (const [key, entry] of this.watched) {
-      if (entry.heartbeats && entry.lastSeen < deadline) {
+      const rhythm = entry.peerIntervalMs;
+      if (rhythm !== undefined && now - entry.lastSeen > Math.max(this.intervalMs, rhythm) * this.maxMissed) {
         this.watched.delete(key);
         this.host?.lost(entry.peer);
       } else {

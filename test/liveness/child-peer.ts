@@ -1,0 +1,32 @@
+/**
+ * A pseud server or client in a process of its own, so tests can kill or
+ * stop it. Run: node --import tsx child-peer.ts server|client <endpoint>,
+ * with CHILD_CONFIG = JSON { security, heartbeat }. Prints one JSON line per
+ * event.
+ */
+import { type CallContext, Client, type ClientSecurity, type HeartbeatOptions, Server, type ServerSecurity, silentLogger } from "pseud";
+
+const [mode, endpoint] = process.argv.slice(2) as [string, string];
+const config = JSON.parse(process.env.CHILD_CONFIG ?? "{}") as {
+  security?: ServerSecurity & ClientSecurity;
+  heartbeat?: HeartbeatOptions;
+};
+const say = (event: string, data: Record<string, unknown> = {}) => process.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
+const options = { logger: silentLogger, ...(config.security ? { security: config.security } : {}), ...(config.heartbeat ? { heartbeat: config.heartbeat } : {}) };
+
+if (mode === "server") {
+  const server = new Server("svc", options);
+  server.register("whoami", (context: CallContext) => context.identity ?? null, { withContext: true });
+  server.register("never", () => new Promise(() => {})); // a call that only the server's death settles
+  server.on("peer:authenticated", (peer) => say("authenticated", { identity: peer.identity }));
+  server.on("peer:lost", (peer, reason) => say("lost", { identity: peer.identity, reason }));
+  await server.bind(endpoint);
+  say("ready");
+} else {
+  const client = new Client("svc", options);
+  client.register("ping", () => "pong");
+  client.register("never", () => new Promise(() => {}));
+  client.on("server:lost", (reason) => say("server-lost", { reason }));
+  client.connect(endpoint);
+  say("ready", { identity: await client.call("whoami") });
+}

@@ -1,0 +1,47 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { afterThisTest } from "../helpers.js";
+
+const SCRIPT = fileURLToPath(new URL("./child-peer.ts", import.meta.url));
+
+/** A pseud peer in a child process; killed after the test. */
+export interface ChildPeer {
+  readonly child: ChildProcess;
+  /** Resolves with the next event of this name (its JSON line). */
+  event(name: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  signal(signal: NodeJS.Signals): void;
+}
+
+export function startChild(mode: "server" | "client", endpoint: string, config: object): ChildPeer {
+  const child = spawn(process.execPath, ["--import", "tsx", SCRIPT, mode, endpoint], {
+    env: { ...process.env, CHILD_CONFIG: JSON.stringify(config) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  afterThisTest(() => {
+    child.kill("SIGCONT");
+    child.kill("SIGKILL");
+  });
+  const events: Record<string, unknown>[] = [];
+  const waiters: { name: string; resolve: (e: Record<string, unknown>) => void }[] = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+    const event = JSON.parse(line) as Record<string, unknown>;
+    const waiter = waiters.find((w) => w.name === event.event);
+    if (waiter) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(event);
+    } else events.push(event);
+  });
+  return {
+    child,
+    event(name, timeoutMs = 15_000) {
+      const seen = events.findIndex((e) => e.event === name);
+      if (seen !== -1) return Promise.resolve(events.splice(seen, 1)[0] as Record<string, unknown>);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${name} event from the ${mode} child within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push({ name, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+      });
+    },
+    signal: (signal) => child.kill(signal),
+  };
+}
