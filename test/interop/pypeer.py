@@ -15,6 +15,16 @@ Uses only Debian's python3-zmq and python3-msgpack. Two modes:
   pypeer.py call NAME ENDPOINT METHOD ARGS_JSON [KWARGS_JSON]
       Makes one call and prints the reply as {"kind": "OK"|"ERROR", "body": ...}.
 
+  pypeer.py idle NAME ENDPOINT
+      A client that only heartbeats and serves the server's calls until stdin
+      closes; prints {"event": "ready"} once the server heartbeats back and
+      {"event": "lost"} when the server falls silent.
+
+Heartbeats, as the reference's test plugin: PYPEER_HEARTBEAT = JSON
+{"intervalMs", "maxMissed"}: a HEARTBEAT (empty id, empty body) every
+interval to each peer that heartbeats (a client: to its server), and a peer
+silent for maxMissed intervals is printed as {"event": "lost"}.
+
 Security, as the reference's plugins (PROTOCOL.md): the environment variable
 PYPEER_SECURITY holds JSON. For a server: {"plugin": "plain", "users": {...}},
 {"plugin": "trusted_peer"}, or {"plugin": "curve", "publicKey", "secretKey",
@@ -141,6 +151,40 @@ def fail(message):
     raise ValueError(message)
 
 
+class Heartbeats:
+    """Who heartbeats, when each was last heard, and one tick for all of them."""
+
+    def __init__(self, socket):
+        config = json.loads(os.environ.get("PYPEER_HEARTBEAT", "null") or "null")
+        self.socket = socket
+        self.enabled = config is not None
+        self.interval = (config or {}).get("intervalMs", 1000) / 1000.0
+        self.max_missed = (config or {}).get("maxMissed", 3)
+        self.peers = {}  # routing id -> last seen; only peers that heartbeat
+        self.next_tick = time.time()
+
+    def heard(self, peer, heartbeat):
+        if peer in self.peers or (heartbeat and self.enabled):
+            self.peers[peer] = time.time()
+
+    def watch(self, peer):
+        self.peers.setdefault(peer, time.time())
+
+    def tick(self):
+        if not self.enabled or time.time() < self.next_tick:
+            return []
+        self.next_tick = time.time() + self.interval
+        lost = [p for p, seen in self.peers.items() if time.time() - seen > self.interval * self.max_missed]
+        for peer in lost:
+            del self.peers[peer]
+        for peer in self.peers:
+            try:
+                self.socket.send_multipart([peer, b"", VERSION, b"", HEARTBEAT, b""])
+            except zmq.error.ZMQError:
+                pass
+        return lost
+
+
 def security():
     text = os.environ.get("PYPEER_SECURITY")
     return json.loads(text) if text else {"plugin": "none"}
@@ -231,8 +275,11 @@ def run_server(name):
     poller.register(sys.stdin, zmq.POLLIN)
     if zap is not None:
         poller.register(zap, zmq.POLLIN)
+    heartbeats = Heartbeats(socket)
     while True:
-        events = dict(poller.poll())
+        events = dict(poller.poll(int(heartbeats.interval * 250)))
+        for lost in heartbeats.tick():
+            print(json.dumps({"event": "lost", "peer": lost.hex()}), flush=True)
         if zap is not None and zap in events:
             request = zap.recv_multipart()
             delimiter = request.index(b"")
@@ -241,7 +288,10 @@ def run_server(name):
             zap.send_multipart(request[:delimiter + 1] + [b"1.0", request_id, status, b"OK" if status == b"200" else b"denied", user.encode(), b""])
         if socket in events:
             frames = socket.recv_multipart(copy=False)
-            peer.handle([f.bytes for f in frames], user_id_of(frames))
+            raw = [f.bytes for f in frames]
+            if len(raw) == 6:
+                heartbeats.heard(raw[0], raw[4] == HEARTBEAT)
+            peer.handle(raw, user_id_of(frames))
         if sys.stdin.fileno() in events or sys.stdin in events:
             if sys.stdin.readline() == "":
                 break  # stdin closed: the test is done with us
@@ -330,6 +380,39 @@ def run_client(name, endpoint):
     return 0 if all(r["ok"] for r in results) else 1
 
 
+def run_idle(name, endpoint):
+    socket = zmq.Context.instance().socket(zmq.ROUTER)
+    socket.setsockopt(zmq.PROBE_ROUTER, 1)
+    socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
+    socket.setsockopt(zmq.LINGER, 0)
+    socket.connect(endpoint)
+    peer = Peer(socket)
+    peer.register("client.double", lambda n: n * 2)
+    server = name.encode()
+    heartbeats = Heartbeats(socket)
+    heartbeats.peers[server] = time.time()  # a client heartbeats its server from the start
+    ready = False
+    poller = zmq.Poller()
+    poller.register(socket, zmq.POLLIN)
+    poller.register(sys.stdin, zmq.POLLIN)
+    while True:
+        events = dict(poller.poll(int(heartbeats.interval * 250)))
+        if heartbeats.tick():
+            print(json.dumps({"event": "lost"}), flush=True)
+            return 0
+        if socket in events:
+            frames = socket.recv_multipart()
+            if len(frames) == 6:
+                heartbeats.heard(frames[0], frames[4] == HEARTBEAT)
+                if frames[4] == HEARTBEAT and not ready:
+                    ready = True
+                    print(json.dumps({"event": "ready"}), flush=True)
+            peer.handle(frames)
+        if sys.stdin.fileno() in events or sys.stdin in events:
+            if sys.stdin.readline() == "":
+                return 0
+
+
 def run_call(name, endpoint, method, args, kwargs):
     config = security()
     context = zmq.Context.instance()
@@ -395,6 +478,8 @@ if __name__ == "__main__":
         run_server(sys.argv[2])
     elif sys.argv[1] == "client":
         sys.exit(run_client(sys.argv[2], sys.argv[3]))
+    elif sys.argv[1] == "idle":
+        sys.exit(run_idle(sys.argv[2], sys.argv[3]))
     elif sys.argv[1] == "call":
         kwargs = json.loads(sys.argv[6]) if len(sys.argv) > 6 else {}
         sys.exit(run_call(sys.argv[2], sys.argv[3], sys.argv[4], json.loads(sys.argv[5]), kwargs))

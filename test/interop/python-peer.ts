@@ -17,8 +17,13 @@ export interface PythonPeer {
 }
 
 /** Starts `pypeer.py` with these arguments (and security, as PYPEER_SECURITY JSON); it is killed after the test. */
-export function startPythonPeer(args: string[], security?: object, timeoutSeconds = 5): PythonPeer {
-  const env = { ...process.env, PYPEER_TIMEOUT: String(timeoutSeconds), ...(security ? { PYPEER_SECURITY: JSON.stringify(security) } : {}) };
+export function startPythonPeer(args: string[], security?: object, timeoutSeconds = 5, heartbeat?: object): PythonPeer {
+  const env = {
+    ...process.env,
+    PYPEER_TIMEOUT: String(timeoutSeconds),
+    ...(security ? { PYPEER_SECURITY: JSON.stringify(security) } : {}),
+    ...(heartbeat ? { PYPEER_HEARTBEAT: JSON.stringify(heartbeat) } : {}),
+  };
   const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["pipe", "pipe", "pipe"], env });
   afterThisTest(() => {
     child.stdin?.end();
@@ -68,8 +73,8 @@ export async function pythonCall(
 }
 
 /** Starts the Python peer as a server named `name`; resolves with its endpoint. */
-export async function startPythonServer(name: string, security?: object): Promise<{ peer: PythonPeer; endpoint: string }> {
-  const peer = startPythonPeer(["server", name], security);
+export async function startPythonServer(name: string, security?: object, heartbeat?: object): Promise<{ peer: PythonPeer; endpoint: string }> {
+  const peer = startPythonPeer(["server", name], security, 5, heartbeat);
   const { endpoint } = JSON.parse(await peer.nextLine()) as { endpoint: string };
   return { peer, endpoint };
 }
