@@ -5,12 +5,13 @@
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { codegenFigures } from "./codegen.js";
+import { heartbeatScaleFigures } from "./heartbeat-scale.js";
 import type { Figure } from "./stats.js";
 
 const quick = process.argv.includes("--quick");
-const figures: Figure[] = [...(await codegenFigures(quick))];
+const figures: Figure[] = [...(await codegenFigures(quick)), ...(await heartbeatScaleFigures(quick))];
 
-const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
 const rows = figures.map((f) => [f.name, `${fmt(f.median)} ${f.unit}`, `${fmt(f.min)}–${fmt(f.max)}`]);
 const widths = [0, 1, 2].map((i) => Math.max(...[["figure", "median", "min–max"], ...rows].map((r) => (r[i] as string).length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] as number)).join(" | ")} |`;
