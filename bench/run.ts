@@ -1,23 +1,39 @@
 /**
- * `npm run bench` (add `-- --quick` for a short run): prints one table and
- * writes the same figures to bench/results.json.
+ * `npm run bench` (add `-- --quick` for a short run, `-- --only=calls|codegen|heartbeat`
+ * for one part): prints one table and writes the same figures to bench/results.json.
+ * Ratios compare figures measured in this same run, because these machines are shared and noisy.
  */
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { type CallFigure, callFigures } from "./calls.js";
 import { codegenFigures } from "./codegen.js";
 import { heartbeatScaleFigures } from "./heartbeat-scale.js";
-import type { Figure } from "./stats.js";
 
 const quick = process.argv.includes("--quick");
-const figures: Figure[] = [...(await codegenFigures(quick)), ...(await heartbeatScaleFigures(quick))];
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const figures: CallFigure[] = [
+  ...(only === undefined || only === "calls" ? await callFigures(quick) : []),
+  ...(only === undefined || only === "codegen" ? await codegenFigures(quick) : []),
+  ...(only === undefined || only === "heartbeat" ? await heartbeatScaleFigures(quick) : []),
+];
 
+const byName = new Map(figures.map((f) => [f.name, f]));
+/** This figure over its baseline's, for calls/s; the baseline's over this figure's, for latency: above 1 is better. */
+const ratio = (f: CallFigure, baseline: string | undefined): string => {
+  const base = baseline === undefined ? undefined : byName.get(baseline);
+  if (base === undefined || base === f) return "";
+  const value = f.unit === "µs" ? base.median / f.median : f.median / base.median;
+  return `${value.toFixed(2)}×`;
+};
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
-const rows = figures.map((f) => [f.name, `${fmt(f.median)} ${f.unit}`, `${fmt(f.min)}–${fmt(f.max)}`]);
-const widths = [0, 1, 2].map((i) => Math.max(...[["figure", "median", "min–max"], ...rows].map((r) => (r[i] as string).length)));
+const header = ["figure", "median", "min–max", "vs raw ZeroMQ", "vs grpc-js"];
+const rows = figures.map((f) => [f.name, `${fmt(f.median)} ${f.unit}`, f.min === f.max ? "" : `${fmt(f.min)}–${fmt(f.max)}`, ratio(f, f.rawName), ratio(f, f.grpcName)]);
+const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => (r[i] as string).length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] as number)).join(" | ")} |`;
-console.log(line(["figure", "median", "min–max"]));
+console.log(line(header));
 console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const r of rows) console.log(line(r));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
 console.log(`\nmachine: ${machine}${quick ? " (quick run)" : ""}`);
-writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ machine, quick, figures }, null, 2)}\n`);
+const results = figures.map((f) => ({ ...f, vsRaw: ratio(f, f.rawName) || null, vsGrpc: ratio(f, f.grpcName) || null }));
+writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ machine, quick, figures: results }, null, 2)}\n`);

@@ -77,7 +77,7 @@ const decoder = new Decoder({
  */
 export function encodeValue(value: unknown): Uint8Array {
   try {
-    return numberEncoder.encode(value);
+    return ownCopy(numberEncoder.encodeSharedRef(value));
   } catch (error) {
     if (error === NEEDS_BIGINT_PATH) return encodeWithBigInts(value);
     if (error instanceof EncodeError) throw error;
@@ -88,11 +88,23 @@ export function encodeValue(value: unknown): Uint8Array {
 function encodeWithBigInts(value: unknown): Uint8Array {
   const converted = toBigIntForm(value);
   try {
-    return bigintEncoder.encode(converted);
+    return ownCopy(bigintEncoder.encodeSharedRef(converted));
   } catch (error) {
     if (error instanceof EncodeError) throw error;
     throw new EncodeError(`value cannot be encoded as msgpack: ${errorText(error)}`, { cause: error });
   }
+}
+
+/**
+ * The encoder's shared buffer, copied out once into memory that is not
+ * zero-filled first (`allocUnsafe`, pooled for small messages): `encode()`
+ * would zero-fill a fresh ArrayBuffer and copy into it, which costs
+ * measurably on 64 KiB payloads (see the README's benchmarks).
+ */
+function ownCopy(shared: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(shared.byteLength);
+  out.set(shared);
+  return out;
 }
 
 /**

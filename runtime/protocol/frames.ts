@@ -88,7 +88,7 @@ function encodeBody(message: Message): Buffer {
 
 function packed(value: unknown): Buffer {
   const bytes = encodeValue(value);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Decodes the four pseud frames that follow the ROUTER envelope. Never throws. */
