@@ -71,11 +71,6 @@ export class Registry {
   find(name: string): readonly Registration[] {
     return this.byName.get(name) ?? NONE;
   }
-
-  /** Every registered wire name, sorted. */
-  names(): string[] {
-    return [...this.byName.keys()].sort();
-  }
 }
 
 const NONE: readonly Registration[] = [];
