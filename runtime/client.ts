@@ -8,7 +8,7 @@ import { consoleLogger } from "./logger.js";
 import { type CallOptions, type PeerOptions, RpcPeer } from "./peer/rpc-peer.js";
 import { ClientGuard } from "./security/client-guard.js";
 import { type ClientSecurity, clientPlugin } from "./security/config.js";
-import { PSEUD_CLIENT_MARK } from "./security/server-guard.js";
+import { PSEUD_CLIENT_MARK } from "./security/prompt.js";
 
 /** Options of a {@link Client}; all optional. */
 export interface ClientOptions extends PeerOptions {

@@ -21,6 +21,8 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   private readonly predicates = new Map<string, Predicate>([[DEFAULT_DOMAIN, () => true]]);
+  /** Domains already reported as having no predicate: said once, not on every call. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly registry: Registry,
@@ -77,7 +79,10 @@ export class Dispatcher {
     for (const registration of this.registry.find(method)) {
       const predicate = this.predicates.get(registration.domain);
       if (predicate === undefined) {
-        this.options.logger.warn("domain has no predicate; it admits nobody", { method, domain: registration.domain });
+        if (!this.reported.has(registration.domain)) {
+          this.reported.add(registration.domain);
+          this.options.logger.warn("domain has no predicate; it admits nobody", { method, domain: registration.domain });
+        }
         continue;
       }
       const admitted = predicate(context);

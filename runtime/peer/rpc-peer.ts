@@ -145,6 +145,7 @@ export class RpcPeer implements PeerControl {
 
   // PeerControl: what the guard may do.
 
+  /** Sends a message to a peer; throws EncodeError when its body cannot be encoded. One that cannot go is logged and dropped. */
   send(envelope: Envelope, message: Message): void {
     if (this.closed) return;
     this.socket.send([...envelope, ...encodeMessage(message)], this.replyPolicy()).catch((error: unknown) => {
@@ -224,18 +225,12 @@ export class RpcPeer implements PeerControl {
       this.logger.debug("reply dropped: the peer is closed", { method });
       return;
     }
-    let frames: Buffer[];
     try {
-      frames = [...envelope, ...encodeMessage(toReply(id, outcome))];
+      this.send(envelope, toReply(id, outcome));
     } catch (error) {
-      const failure = this.dispatcher.failureOf(
-        new TypeError(`the result of ${method} cannot be encoded: ${error instanceof Error ? error.message : String(error)}`),
-      );
-      frames = [...envelope, ...encodeMessage({ type: "ERROR", id, failure })];
+      const why = error instanceof Error ? error.message : String(error);
+      this.send(envelope, { type: "ERROR", id, failure: this.dispatcher.failureOf(new TypeError(`the result of ${method} cannot be encoded: ${why}`)) });
     }
-    this.socket.send(frames, this.replyPolicy()).catch((error: unknown) => {
-      this.logger.warn("reply dropped: the caller is gone", { peer: envelope[0], method, error });
-    });
   }
 
   /** A reply waits for room in its caller's queue as long as a call would wait for it; a caller that is gone is not waited for. */

@@ -79,20 +79,17 @@ export function encodeValue(value: unknown): Uint8Array {
   try {
     return ownCopy(numberEncoder.encodeSharedRef(value));
   } catch (error) {
-    if (error === NEEDS_BIGINT_PATH) return encodeWithBigInts(value);
-    if (error instanceof EncodeError) throw error;
-    throw new EncodeError(`value cannot be encoded as msgpack: ${errorText(error)}`, { cause: error });
+    if (error !== NEEDS_BIGINT_PATH) throw asEncodeError(error);
+  }
+  try {
+    return ownCopy(bigintEncoder.encodeSharedRef(toBigIntForm(value)));
+  } catch (error) {
+    throw asEncodeError(error);
   }
 }
 
-function encodeWithBigInts(value: unknown): Uint8Array {
-  const converted = toBigIntForm(value);
-  try {
-    return ownCopy(bigintEncoder.encodeSharedRef(converted));
-  } catch (error) {
-    if (error instanceof EncodeError) throw error;
-    throw new EncodeError(`value cannot be encoded as msgpack: ${errorText(error)}`, { cause: error });
-  }
+function asEncodeError(error: unknown): EncodeError {
+  return error instanceof EncodeError ? error : new EncodeError(`value cannot be encoded as msgpack: ${errorText(error)}`, { cause: error });
 }
 
 /**

@@ -2,7 +2,7 @@ import { UnauthorizedError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ControlMessage, Envelope, Guard, PeerControl, WorkMessage } from "../peer/guard.js";
 import type { ClientPlugin } from "./plugin.js";
-import { challengeOf } from "./server-guard.js";
+import { challengeOf } from "./prompt.js";
 
 /** HELLOs a client sends in a row without being authenticated, as the reference's untrusted_curve client. */
 export const MAX_HELLO_RETRIES = 2;

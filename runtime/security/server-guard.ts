@@ -4,9 +4,7 @@ import { type ControlMessage, type Envelope, type Guard, type PeerControl, REFUS
 import { newMessageId } from "../protocol/message-id.js";
 import { IdentityTable } from "./identity-table.js";
 import type { ServerPlugin } from "./plugin.js";
-
-/** A pseud client's routing id starts with this: it answers the server's prompt to authenticate. */
-export const PSEUD_CLIENT_MARK = "pseud:";
+import { isPseudClient, promptText } from "./prompt.js";
 
 /**
  * After this many HELLOs on one connection that have not authenticated it
@@ -14,8 +12,6 @@ export const PSEUD_CLIENT_MARK = "pseud:";
  * once: a flood costs at most this many password checks.
  */
 export const MAX_FAILED_HELLOS = 5;
-
-const CHALLENGE_PREFIX = "challenge=";
 
 /**
  * The server side of authentication: refuses WORK from peers that must bind
@@ -99,7 +95,7 @@ export class ServerGuard implements Guard {
   /** UNAUTHORIZED "Authentication Required", with this connection's challenge (a reference client ignores it). */
   private prompt(envelope: Envelope, id: Buffer): void {
     const { challenge } = this.state(envelope[0]);
-    this.peer.send(envelope, { type: "UNAUTHORIZED", id, text: `Authentication Required ${CHALLENGE_PREFIX}${challenge.toString("base64")}` });
+    this.peer.send(envelope, { type: "UNAUTHORIZED", id, text: promptText(challenge) });
   }
 
   /** Counts a HELLO against the connection's budget; false (logged once) when the budget is spent. */
@@ -127,15 +123,4 @@ interface ConnectionState {
   /** HELLOs that have not authenticated the connection: refused, or still being checked. */
   attempts: number;
   floodLogged: boolean;
-}
-
-/** The challenge an UNAUTHORIZED carries; empty when it has none (a reference server's). */
-export function challengeOf(text: string): Uint8Array {
-  const at = text.indexOf(CHALLENGE_PREFIX);
-  if (at === -1) return new Uint8Array(0);
-  return new Uint8Array(Buffer.from(text.slice(at + CHALLENGE_PREFIX.length).trim(), "base64"));
-}
-
-function isPseudClient(routingId: Buffer): boolean {
-  return routingId.length > PSEUD_CLIENT_MARK.length && routingId.toString("latin1", 0, PSEUD_CLIENT_MARK.length) === PSEUD_CLIENT_MARK;
 }

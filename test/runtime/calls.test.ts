@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Request } from "zeromq";
 import { Client, decodeFrames, encodeMessage, newMessageId, RemoteError, Server, ServiceNotFoundError, silentLogger } from "pseud";
-import { afterThisTest, closeAfter, deferred } from "../helpers.js";
+import { afterThisTest, closeAfter, deferred, RecordingLogger } from "../helpers.js";
 
 async function pair() {
   const server = closeAfter(new Server("svc", { logger: silentLogger }));
@@ -113,6 +113,16 @@ describe("calls from client to server", () => {
     expect(await client.call("fast")).toBe("fast done");
     release.resolve();
     expect(await slow).toBe("slow done");
+  });
+
+  it("refuses callers of a domain that has no predicate, and says so once, not on every call", async () => {
+    const logger = new RecordingLogger();
+    const server = closeAfter(new Server("nopred", { logger }));
+    server.register("secret", () => "no", { domain: "forgotten" });
+    const client = closeAfter(new Client("nopred", { logger: silentLogger }));
+    client.connect(await server.bind("tcp://127.0.0.1:*"));
+    for (let i = 0; i < 3; i++) await expect(client.call("secret")).rejects.toBeInstanceOf(ServiceNotFoundError);
+    expect(logger.lines.filter((l) => l.message === "domain has no predicate; it admits nobody")).toHaveLength(1);
   });
 
   it("refuses a second registration in the same domain", async () => {
