@@ -5,7 +5,7 @@ export default defineConfig({
   resolve: {
     // Tests run the TypeScript sources; generated code imports the runtime by package name.
     alias: {
-      "pseud/schema": fileURLToPath(new URL("./compiler/schema/index.ts", import.meta.url)),
+      "pseud-gen/schema": fileURLToPath(new URL("./compiler/schema/index.ts", import.meta.url)),
       pseud: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)),
     },
   },

@@ -11,13 +11,13 @@ import { fileURLToPath } from "node:url";
 import { type Figure, rounds } from "./stats.js";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-const CLI = join(REPO, "dist/compiler/cli.js");
+const CLI = join(REPO, "compiler/bin/pseud.js");
 
 /** A Zod schema of `count` methods over a few shared named types. */
 export function bigSchema(count: number): string {
   const lines = [
     `import { z } from "zod";`,
-    `import { method, service } from "pseud/schema";`,
+    `import { method, service } from "pseud-gen/schema";`,
     "",
     "export const Item = z.object({ id: z.number().int(), name: z.string(), tags: z.array(z.string()), price: z.number().optional() });",
     "export const Page = z.object({ items: z.array(Item), next: z.string().nullable() });",
@@ -39,8 +39,8 @@ export async function codegenFigures(quick: boolean): Promise<Figure[]> {
     writeFileSync(join(root, "schemas/big.ts"), bigSchema(1000));
     writeFileSync(join(root, "package.json"), JSON.stringify({ type: "module" }));
     symlinkSync(join(REPO, "node_modules"), join(root, "node_modules"), "dir");
-    // pseud/schema resolves to this checkout's build, as node_modules/pseud would in a user's project
-    const tsconfig = { compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", paths: { "pseud/schema": [join(REPO, "dist/compiler/schema/index.js")] } } };
+    // pseud-gen/schema resolves to this checkout's build, as node_modules/pseud would in a user's project
+    const tsconfig = { compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", paths: { "pseud-gen/schema": [join(REPO, "compiler/dist/schema/index.js")] } } };
     writeFileSync(join(root, "tsconfig.json"), JSON.stringify(tsconfig));
     const run = (verb: string) => execFileSync(process.execPath, [CLI, verb], { cwd: root, stdio: "pipe" });
     const n = quick ? 2 : 5;

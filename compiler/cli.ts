@@ -1,9 +1,8 @@
-#!/usr/bin/env node
 /**
  * The `pseud` command: argument parsing and dispatch only; each verb lives in
  * its own module under commands/.
  */
-import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { BREAKING_HELP, breakingCommand } from "./commands/breaking.js";
 import { CHECK_HELP, checkCommand } from "./commands/check.js";
 import { GEN_HELP, genCommand } from "./commands/gen.js";
@@ -45,8 +44,17 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return 0;
   }
   if (verb === "help") {
-    const topic = rest[0] === undefined ? undefined : VERBS[rest[0]];
-    io.out(topic?.help ?? HELP);
+    const [name, extra] = rest;
+    if (name === undefined) {
+      io.out(HELP);
+      return 0;
+    }
+    const topic = VERBS[name];
+    if (topic === undefined || extra !== undefined) {
+      io.err(`pseud help: no help for ${JSON.stringify(rest.join(" "))}; commands are ${Object.keys(VERBS).join(", ")}\n`);
+      return 2;
+    }
+    io.out(topic.help);
     return 0;
   }
   if (verb === "-v" || verb === "--version") {
@@ -74,11 +82,21 @@ function processIo(): Io {
 }
 
 function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  // By the package's own name, so it reads the same file from the sources and from dist/.
+  const manifest = createRequire(import.meta.url)("pseud-gen/package.json") as { version: string };
   return manifest.version;
 }
 
-// Run only as the program, not when a test imports main().
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  process.exitCode = await main(process.argv.slice(2));
+/**
+ * The process side of the command: runs {@link main} with the process's
+ * streams and sets the exit code. An error that is not the user's (a bug)
+ * is printed with its stack and exits 1.
+ */
+export async function run(argv: readonly string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
+    process.stderr.write(`pseud: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  }
 }

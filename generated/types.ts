@@ -23,7 +23,7 @@ export interface Sheep {
   picture: Uint8Array;
   tags: string[];
   owner: string | null;
-  notes?: string;
+  notes?: string | undefined;
 }
 
 /** Validates {@link Sheep} values. */

@@ -9,6 +9,7 @@ import { type CallOptions, type PeerOptions, RpcPeer } from "./peer/rpc-peer.js"
 import { ClientGuard } from "./security/client-guard.js";
 import { type ClientSecurity, clientPlugin } from "./security/config.js";
 import { PSEUD_CLIENT_MARK } from "./security/prompt.js";
+import { routingIdText } from "./transport/router-socket.js";
 
 /** Options of a {@link Client}; all optional. */
 export interface ClientOptions extends PeerOptions {
@@ -46,6 +47,8 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
   private handshakeFailure: Error | undefined;
   private readonly heartbeat: HeartbeatPlugin | undefined;
   private serverUp = false;
+  /** Where connect() was pointed, for error messages. */
+  private readonly endpoints: string[] = [];
   /** Dynamic calls by property access, untyped: `client.remote.string.lower("ABC")`. */
   readonly remote: RemoteProxy;
 
@@ -61,8 +64,10 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     // An unguessable routing id: no other peer can claim it to take this client's place. Its mark tells a
     // pseud server that this client answers a prompt to authenticate.
     const routingId = `${PSEUD_CLIENT_MARK}${randomBytes(16).toString("base64url")}`;
+    const describePeer = (id: Buffer) =>
+      id.equals(this.serverId) ? `server ${JSON.stringify(serverName)} at ${this.endpoints.join(", ") || "(no endpoint: call connect first)"}` : routingIdText(id);
     this.peer = new RpcPeer(
-      { probeRouter: true, routingId, logger, ...(plugin ? { mechanism: plugin.mechanism } : {}) },
+      { probeRouter: true, routingId, logger, describePeer, ...(plugin ? { mechanism: plugin.mechanism } : {}) },
       { ...options, logger },
       { onPeerSeen: (id, heartbeat) => this.heartbeat?.alive(id, heartbeat), onEmptyMessage: () => {} },
     );
@@ -92,6 +97,7 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
   /** Connects to a server's endpoint; ZeroMQ reconnects by itself when the connection drops. */
   connect(endpoint: string): void {
     this.peer.connect(endpoint);
+    this.endpoints.push(endpoint);
   }
 
   /**

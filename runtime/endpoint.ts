@@ -42,4 +42,9 @@ export abstract class Endpoint<Events extends Record<keyof Events, unknown[]>> e
   close(): Promise<void> {
     return this.peer.close();
   }
+
+  /** `await using client = new Client(...)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }

@@ -25,7 +25,7 @@ export function validateArguments(method: string, params: readonly ParamValidato
   const issues: ValidationIssue[] = [];
   for (let i = 0; i < params.length; i++) {
     const [name, validator] = params[i] as ParamValidator;
-    const result = validator.safeParse(args[i]);
+    const result = requireZod4(validator).safeParse(args[i]);
     if (result.success) out.push(result.data);
     else {
       for (const issue of result.error.issues) {
@@ -40,10 +40,20 @@ export function validateArguments(method: string, params: readonly ParamValidato
 
 /** Validates a reply against a method's return type; throws {@link ValidationError}. */
 export function validateResult<T>(method: string, validator: Validator<T>, value: unknown): T {
-  const result = validator.safeParse(value);
+  const result = requireZod4(validator).safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `result${pathText(issue.path)}: ${issue.message}`);
   throw new ValidationError(`invalid reply from ${method}: ${problems.join("; ")}`, result.error.issues);
+}
+
+/**
+ * Generated validators are Zod 4 schemas (they carry `_zod`). A Zod 3 schema
+ * would parse, but with other error shapes and defaults: say so plainly
+ * instead of misbehaving later.
+ */
+function requireZod4<T>(validator: Validator<T>): Validator<T> {
+  if (typeof validator === "object" && validator !== null && "_zod" in validator) return validator;
+  throw new TypeError("pseud needs zod 4: a generated validator is not a Zod 4 schema (is zod 3 installed? npm install zod@^4)");
 }
 
 /** `.point.x[0]` for a path. */

@@ -2,7 +2,7 @@
  * The greeter of the seeds, as TypeScript interfaces. schemas/greeter.zod.ts
  * declares the same service with Zod; both give the same IR.
  */
-import type { Int } from "pseud/schema";
+import type { Int } from "pseud-gen/schema";
 
 /** How big a sheep is. */
 export type Size = "small" | "big";

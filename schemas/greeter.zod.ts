@@ -3,7 +3,7 @@
  * declares the same service as TypeScript interfaces; both give the same IR.
  */
 import { z } from "zod";
-import { bytes, method, service } from "pseud/schema";
+import { bytes, method, service } from "pseud-gen/schema";
 
 export const Size = z.enum(["small", "big"]).describe("How big a sheep is.");
 

@@ -25,7 +25,10 @@ export async function loadAgainst(ref: string, config: ResolvedConfig): Promise<
     return read.ok ? { ok: true, schema: read.schema, described: `snapshot ${ref}` } : { ok: false, message: `${ref}: ${read.message}` };
   }
   if (existsSync(path) && statSync(path).isDirectory()) {
-    const files = (await glob(["**/*.ts"], { cwd: path, absolute: true, ignore: ["**/node_modules/**"] })).sort();
+    // A folder laid out as the project is read through the config's schema globs; any other, every .ts file in it.
+    const ignore = ["**/node_modules/**"];
+    const byConfig = await glob([...config.schemas], { cwd: path, absolute: true, ignore });
+    const files = (byConfig.length > 0 ? byConfig : await glob(["**/*.ts"], { cwd: path, absolute: true, ignore })).sort();
     return fromFiles(files, path, `folder ${ref}`);
   }
   return fromGit(ref, config);

@@ -1,7 +1,7 @@
-import { chmodSync, existsSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { chmodSync, existsSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { generateKeyPair } from "../../runtime/security/keys.js";
+import { generateKeyPair } from "pseud";
 import { parse, UsageError } from "./options.js";
 import type { Io } from "./project.js";
 
@@ -35,6 +35,8 @@ export async function keysCommand(args: readonly string[], io: Io): Promise<numb
   const publicPath = resolve(io.cwd, `${name}.pub`);
   const existing = [secretPath, publicPath].filter((p) => existsSync(p));
   if (existing.length > 0 && !values.force) throw new UsageError(`${existing.join(" and ")} exist${existing.length === 1 ? "s" : ""}; use --force to overwrite`);
+  const folder = dirname(secretPath);
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`cannot write ${name}.key: ${folder} is not a folder`);
   const pair = generateKeyPair();
   writeFileSync(secretPath, `${pair.secretKey}\n`, { mode: 0o600 });
   chmodSync(secretPath, 0o600); // writeFileSync's mode applies only to a new file

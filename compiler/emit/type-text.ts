@@ -1,5 +1,5 @@
 import { isIdentifier } from "../ir/names.js";
-import type { IrType } from "../ir/types.js";
+import type { IrField, IrType } from "../ir/types.js";
 
 /** The TypeScript type of an IR type, as generated code writes it. */
 export function tsType(type: IrType): string {
@@ -16,7 +16,7 @@ export function tsType(type: IrType): string {
       return `[${type.items.map(tsType).join(", ")}]`;
     case "object":
       if (type.fields.length === 0) return "Record<string, never>";
-      return `{ ${type.fields.map((f) => `${propertyName(f.name)}${f.optional ? "?" : ""}: ${tsType(f.type)}`).join("; ")} }`;
+      return `{ ${type.fields.map(fieldSignature).join("; ")} }`;
     case "record":
       return `Record<string, ${tsType(type.value)}>`;
     case "union":
@@ -107,3 +107,12 @@ const ZOD_PRIMITIVES = {
   date: "z.date()",
   null: "z.null()",
 } as const;
+
+/**
+ * One field of an object type: `name: T`, or `name?: T | undefined` when
+ * optional, as Zod's own output type has it, so it holds under a user's
+ * `exactOptionalPropertyTypes` too.
+ */
+export function fieldSignature(field: IrField): string {
+  return field.optional ? `${propertyName(field.name)}?: ${tsType(field.type)} | undefined` : `${propertyName(field.name)}: ${tsType(field.type)}`;
+}

@@ -1,7 +1,7 @@
 import type { IrNamedType } from "../ir/types.js";
 import { docLines } from "./docs.js";
 import { header } from "./header.js";
-import { propertyName, schemaName, tsType, zodType } from "./type-text.js";
+import { fieldSignature, schemaName, tsType, zodType } from "./type-text.js";
 
 /** The named types shared by every service: a TypeScript type and a Zod schema each. */
 export function emitTypesFile(types: readonly IrNamedType[]): string {
@@ -11,7 +11,7 @@ export function emitTypesFile(types: readonly IrNamedType[]): string {
     if (named.type.kind === "object") {
       out.push(`export interface ${named.name} {`);
       for (const field of named.type.fields) {
-        out.push(...docLines(field, "  "), `  ${propertyName(field.name)}${field.optional ? "?" : ""}: ${tsType(field.type)};`);
+        out.push(...docLines(field, "  "), `  ${fieldSignature(field)};`);
       }
       out.push("}");
     } else {

@@ -41,7 +41,13 @@ export function readZodModule(
   const diagnostics: Diagnostic[] = [];
   const namedBySchema = new Map<unknown, string>();
   const fileLoc = locationIn(root, file, 1, 1);
-  for (const [name, value] of Object.entries(exports)) if (isZodSchema(value)) namedBySchema.set(value, name);
+  for (const [name, value] of Object.entries(exports)) {
+    if (isZodSchema(value)) namedBySchema.set(value, name);
+    else if (isZod3Schema(value)) {
+      const position = index.exportedConst(name) ?? { line: 1, column: 1 };
+      diagnostics.push({ loc: locationIn(root, file, position.line, position.column), message: `${name} is a Zod 3 schema; pseud needs zod 4 (npm install zod@^4)` });
+    }
+  }
 
   const types: IrNamedType[] = [];
   for (const [name, value] of Object.entries(exports)) {
@@ -198,7 +204,7 @@ export function readZodModule(
       case "default":
         return unsupported("only parameters and object fields can be optional");
       case "custom":
-        return unsupported("custom types are not supported; for bytes use bytes() from pseud/schema");
+        return unsupported("custom types are not supported; for bytes use bytes() from pseud-gen/schema");
       default:
         return unsupported(`Zod type "${d.type}" is not supported`);
     }
@@ -231,6 +237,11 @@ function isInteger(d: ZodDef): boolean {
 
 function isZodSchema(value: unknown): value is z.ZodType {
   return typeof value === "object" && value !== null && "_zod" in value && typeof (value as { _zod?: { def?: unknown } })._zod?.def === "object";
+}
+
+/** Zod 3 schemas have `_def` and `safeParse` but no `_zod`. */
+function isZod3Schema(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !("_zod" in value) && "_def" in value && typeof (value as { safeParse?: unknown }).safeParse === "function";
 }
 
 function isService(value: unknown): value is ServiceDefinition {

@@ -1,12 +1,12 @@
 /**
- * The schema API: what a Zod schema module imports (`pseud/schema`) to
+ * The schema API: what a Zod schema module imports (`pseud-gen/schema`) to
  * declare services. `pseud gen` reads the module's exports: every
  * {@link service} becomes a service, every other exported Zod schema a named
  * type that methods may share.
  *
  * ```ts
  * import { z } from "zod";
- * import { method, service } from "pseud/schema";
+ * import { method, service } from "pseud-gen/schema";
  *
  * export const Point = z.object({ x: z.number(), y: z.number() });
  * export const geometry = service("geometry", {

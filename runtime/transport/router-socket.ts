@@ -1,5 +1,6 @@
 import { type Context, type EventOfType, type EventType, Router } from "zeromq";
 import { ClosedError, UnreachableError } from "../errors.js";
+import { checkEndpoint, endpointError } from "./endpoint-address.js";
 import type { Logger } from "../logger.js";
 import type { ClientMechanism, ServerMechanism } from "../security/plugin.js";
 
@@ -16,6 +17,8 @@ export interface RouterSocketOptions {
   /** CURVE or PLAIN, as the server or the client side. */
   readonly mechanism?: ServerMechanism | ClientMechanism;
   readonly logger: Logger;
+  /** How errors name a destination, e.g. `server "greeter" at tcp://…`; by default its routing id, as text when printable. */
+  readonly describePeer?: (routingId: Buffer) => string;
 }
 
 /** ZMQ_ROUTER_NOTIFY, a draft option zeromq.js does not wrap; 3 = connect and disconnect. */
@@ -69,9 +72,11 @@ export class RouterSocket {
   private draining = false;
   private closed = false;
   private readonly logger: Logger;
+  private readonly describePeer: (routingId: Buffer) => string;
 
   constructor(options: RouterSocketOptions, onMessage: FrameHandler) {
     this.logger = options.logger;
+    this.describePeer = options.describePeer ?? routingIdText;
     this.socket = new NotifyingRouter({
       mandatory: true,
       handover: false,
@@ -89,14 +94,24 @@ export class RouterSocket {
   /** Binds and returns the actual endpoint, so `tcp://127.0.0.1:*` tells its port. */
   async bind(endpoint: string): Promise<string> {
     this.assertOpen();
-    await this.socket.bind(endpoint);
+    checkEndpoint(endpoint, "bind");
+    try {
+      await this.socket.bind(endpoint);
+    } catch (error) {
+      throw endpointError(endpoint, "bind", error);
+    }
     return this.socket.lastEndpoint ?? endpoint;
   }
 
   /** Connects; ZeroMQ keeps reconnecting by itself if the other side goes away. */
   connect(endpoint: string): void {
     this.assertOpen();
-    this.socket.connect(endpoint);
+    checkEndpoint(endpoint, "connect to");
+    try {
+      this.socket.connect(endpoint);
+    } catch (error) {
+      throw endpointError(endpoint, "connect to", error);
+    }
   }
 
   /**
@@ -150,7 +165,7 @@ export class RouterSocket {
   private sendFailed(item: Outgoing, error: unknown): void {
     if (this.closed) return item.reject(new ClosedError("socket closed before the message was sent"));
     const code = errorCode(error);
-    const peer = `0x${item.frames[0]?.toString("hex") ?? ""}`;
+    const peer = this.describePeer(item.frames[0] ?? Buffer.alloc(0));
     if (code !== "EHOSTUNREACH" && code !== "EAGAIN") return item.reject(error instanceof Error ? error : new Error(String(error)));
     const delay = RETRY_DELAYS_MS[Math.min(item.attempt, RETRY_DELAYS_MS.length - 1)] as number;
     const mayWait = code === "EAGAIN" || item.policy.waitForPeer;
@@ -160,7 +175,7 @@ export class RouterSocket {
       return;
     }
     item.reject(
-      new UnreachableError(code === "EAGAIN" ? `peer ${peer} is not reading: its queue stayed full` : `peer ${peer} is not connected`),
+      new UnreachableError(code === "EAGAIN" ? `${peer} is not reading: its queue stayed full` : `${peer} is not connected`),
     );
   }
 
@@ -204,4 +219,10 @@ function mechanismOptions(mechanism: ServerMechanism | ClientMechanism | undefin
 function errorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : undefined;
+}
+
+/** A routing id as people read it: `peer "greeter"` when it is printable text, `peer 0x…` (hex) otherwise. */
+export function routingIdText(routingId: Buffer): string {
+  const printable = routingId.length > 0 && routingId.length <= 64 && routingId.every((byte) => byte >= 0x20 && byte < 0x7f);
+  return printable ? `peer ${JSON.stringify(routingId.toString("latin1"))}` : `peer 0x${routingId.subarray(0, 32).toString("hex")}${routingId.length > 32 ? "…" : ""}`;
 }

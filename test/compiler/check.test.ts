@@ -2,10 +2,10 @@ import { readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { GENERATED_HEADER } from "../../compiler/emit/header.js";
-import { runCli, tempProject } from "./temp-project.js";
+import { REPO, runCli, tempProject } from "./temp-project.js";
 
 const SCHEMA = `import { z } from "zod";
-import { method, service } from "pseud/schema";
+import { method, service } from "pseud-gen/schema";
 
 export const Item = z.object({ id: z.number().int(), name: z.string() });
 export const shop = service("shop", {
@@ -80,6 +80,15 @@ describe("the pseud command", () => {
     expect(await runCli(root, ["gen", "--no-such-flag"])).toMatchObject({ code: 2 });
     expect(await runCli(root, ["gen", "--import-extension", ".mjs"])).toMatchObject({ code: 2 });
     expect(await runCli(root, ["gen", "--config", "nope.json"])).toMatchObject({ code: 2 });
+    expect(await runCli(root, ["help", "nope"])).toMatchObject({ code: 2, stderr: expect.stringContaining('no help for "nope"') });
+    const keys = await runCli(root, ["keys", "nodir/x"]);
+    expect(keys).toMatchObject({ code: 2, stderr: expect.stringMatching(/^pseud keys: cannot write nodir\/x\.key: .*nodir is not a folder\n$/) });
+  });
+
+  it("prints the version of the pseud-gen package", async () => {
+    const { code, stdout } = await runCli(tempProject({}), ["--version"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${JSON.parse(readFileSync(join(REPO, "compiler/package.json"), "utf8")).version}\n`);
   });
 
   it("reads pseud.config.json", async () => {

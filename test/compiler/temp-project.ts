@@ -10,7 +10,7 @@ export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
 /**
  * A throwaway project with these files, removed after the test. Its
- * tsconfig maps `pseud` and `pseud/schema` to this repository's sources, as
+ * tsconfig maps `pseud` and `pseud-gen/schema` to this repository's sources, as
  * node_modules/pseud would in a user's project; its node_modules is this
  * repository's.
  */
@@ -27,7 +27,7 @@ export function tempProject(files: Readonly<Record<string, string>>): string {
       types: [],
       paths: {
         pseud: [join(REPO, "runtime/index.ts")],
-        "pseud/schema": [join(REPO, "compiler/schema/index.ts")],
+        "pseud-gen/schema": [join(REPO, "compiler/schema/index.ts")],
       },
     },
   };

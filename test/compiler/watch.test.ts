@@ -6,7 +6,7 @@ import { afterThisTest } from "../helpers.js";
 import { REPO, tempProject } from "./temp-project.js";
 
 const schema = (method: string) => `import { z } from "zod";
-import { method, service } from "pseud/schema";
+import { method, service } from "pseud-gen/schema";
 export const clock = service("clock", { methods: { ${method}: method({ params: {}, returns: z.date() }) } });
 `;
 

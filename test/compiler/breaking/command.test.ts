@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { runCli, tempProject } from "../temp-project.js";
 
 const V1 = `import { z } from "zod";
-import { method, service } from "pseud/schema";
+import { method, service } from "pseud-gen/schema";
 
 export const shop = service("shop", {
   methods: {

@@ -9,7 +9,7 @@ import { type Case, INTERFACE_CASES, ZOD_CASES } from "./cases.js";
 const service = (i: number) => `c${String(i).padStart(2, "0")}`;
 
 function interfaceSchema(cases: readonly Case[], side: "old" | "new"): string {
-  const out = ['import type { Int } from "pseud/schema";', ""];
+  const out = ['import type { Int } from "pseud-gen/schema";', ""];
   cases.forEach((c, i) => {
     const s = c[side];
     if (s.types) out.push(s.types);
@@ -21,7 +21,7 @@ function interfaceSchema(cases: readonly Case[], side: "old" | "new"): string {
 }
 
 function zodSchema(cases: readonly Case[], side: "old" | "new"): string {
-  const out = ['import { z } from "zod";', 'import { method, service } from "pseud/schema";', "", "const m = (params: Record<string, z.ZodType>, returns: z.ZodType) => method({ params, returns });", ""];
+  const out = ['import { z } from "zod";', 'import { method, service } from "pseud-gen/schema";', "", "const m = (params: Record<string, z.ZodType>, returns: z.ZodType) => method({ params, returns });", ""];
   cases.forEach((c, i) => {
     const s = c[side];
     if (s.types) out.push(s.types);

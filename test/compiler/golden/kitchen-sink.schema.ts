@@ -1,6 +1,6 @@
 /** Every type shape the compiler supports, for the golden-file test. */
 import { z } from "zod";
-import { bytes, method, service } from "pseud/schema";
+import { bytes, method, service } from "pseud-gen/schema";
 
 export interface TreeShape {
   label: string;

@@ -11,7 +11,7 @@ export interface Envelope {
   size: bigint;
   route: [string, number, boolean];
   parent: Tree | null;
-  level?: Level;
+  level?: Level | undefined;
 }
 
 /** Validates {@link Envelope} values. */
