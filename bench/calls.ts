@@ -1,18 +1,21 @@
 /**
- * Call benchmarks: pseud calls against the transport's own limit (a raw
- * zeromq.js DEALER ↔ ROUTER echo of the same payload) and against what a user
- * would pick instead (gRPC unary), all measured in this run, the servers in
- * another process.
+ * Call benchmarks: pseud calls against the protocol's own ceiling (a raw
+ * zeromq.js echo of the same six-frame shape a pseud message has, security
+ * off and CURVE), against the transport's limit (a raw echo of one frame),
+ * and against what a user would pick instead (gRPC unary), all measured in
+ * this run, the servers in another process. Beside calls/s, the CPU time
+ * each side spent per call: the steadier figure on a shared machine.
  */
+import { readFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import { Dealer } from "zeromq";
-import { Client, generateKeyPair, silentLogger } from "pseud";
+import { Client, generateKeyPair, type KeyPair, silentLogger } from "pseud";
 import { EchoClientConstructor } from "./grpc-echo.js";
-import { type Figure, rounds } from "./stats.js";
+import { type Figure, median, rounds } from "./stats.js";
 
 /** One way of making one echo call. */
 interface Caller {
@@ -26,9 +29,21 @@ const PAYLOADS = {
 } as const;
 type PayloadName = keyof typeof PAYLOADS;
 
-/** A raw DEALER: sends the payload, the ROUTER echoes it; replies come back in order, so a queue matches them. */
-function rawCaller(endpoint: string, payload: Buffer): Caller {
-  const dealer = new Dealer({ linger: 0 });
+/**
+ * A pseud WORK as the wire carries it from a client, without the routing id
+ * its ROUTER strips: ['', 'v1', message id, type, body]. Built once: the
+ * ceiling pays no encoding and no bookkeeping.
+ */
+function sixFrames(body: Buffer): Buffer[] {
+  return [Buffer.alloc(0), Buffer.from("v1"), Buffer.alloc(16, 1), Buffer.of(0x03), body];
+}
+
+/** A raw DEALER: sends the frames, the ROUTER echoes them; replies come back in order, so a queue matches them. */
+function rawCaller(endpoint: string, frames: Buffer | Buffer[], curve?: { server: KeyPair; client: KeyPair }): Caller {
+  const dealer = new Dealer({
+    linger: 0,
+    ...(curve ? { curveServerKey: curve.server.publicKey, curvePublicKey: curve.client.publicKey, curveSecretKey: curve.client.secretKey } : {}),
+  });
   dealer.connect(endpoint);
   const waiting: (() => void)[] = [];
   void (async () => {
@@ -38,7 +53,7 @@ function rawCaller(endpoint: string, payload: Buffer): Caller {
     call: () =>
       new Promise<void>((resolve, reject) => {
         waiting.push(resolve);
-        dealer.send(payload).catch(reject);
+        dealer.send(frames).catch(reject);
       }),
     close: async () => dealer.close(),
   };
@@ -56,11 +71,28 @@ function grpcCaller(address: string, payload: Buffer): Caller {
   };
 }
 
-/** Calls per second with `concurrency` calls kept in flight for `ms`. */
-async function throughput(caller: Caller, concurrency: number, ms: number): Promise<number> {
+/** One round: calls per second, and CPU µs per call on each side. */
+interface Round {
+  readonly rate: number;
+  readonly clientCpuUs: number;
+  readonly serverCpuUs: number;
+}
+
+/** CPU time (user + system, µs) a process has used, from /proc: the servers' process is not ours to ask. */
+function processCpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after "pid (comm) "; in clock ticks (100 a second here).
+  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / CLOCK_TICKS);
+}
+const CLOCK_TICKS = 100;
+
+/** Calls per second with `concurrency` calls kept in flight for `ms`, and what they cost each side. */
+async function throughput(caller: Caller, concurrency: number, ms: number, serverPid: number): Promise<Round> {
   let done = 0;
   const until = performance.now() + ms;
   const started = performance.now();
+  const clientCpu = process.cpuUsage();
+  const serverCpu = processCpuUs(serverPid);
   const worker = async () => {
     while (performance.now() < until) {
       await caller.call();
@@ -68,7 +100,12 @@ async function throughput(caller: Caller, concurrency: number, ms: number): Prom
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return done / ((performance.now() - started) / 1000);
+  const client = process.cpuUsage(clientCpu);
+  return {
+    rate: done / ((performance.now() - started) / 1000),
+    clientCpuUs: (client.user + client.system) / done,
+    serverCpuUs: (processCpuUs(serverPid) - serverCpu) / done,
+  };
 }
 
 /** Latencies (ms) of sequential calls for `ms`. */
@@ -86,9 +123,13 @@ async function latencies(caller: Caller, ms: number): Promise<number[]> {
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 export interface CallFigure extends Figure {
-  /** What the ratio columns compare with: the raw and gRPC figures of the same payload and concurrency. */
+  /** What the ratio columns compare with: the ceiling (the raw six-frame echo, CURVE for CURVE), the raw one-frame echo and gRPC, of the same payload and concurrency. */
+  readonly ceilingName?: string;
   readonly rawName?: string;
   readonly grpcName?: string;
+  /** Median CPU µs per call, each side. */
+  readonly clientCpuUs?: number;
+  readonly serverCpuUs?: number;
 }
 
 export async function callFigures(quick: boolean): Promise<CallFigure[]> {
@@ -99,7 +140,9 @@ export async function callFigures(quick: boolean): Promise<CallFigure[]> {
     env: { ...process.env, BENCH_KEYS: JSON.stringify({ server: serverKeys, client: clientKeys }) },
   });
   const [line] = (await once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), "line")) as [string];
-  const endpoints = JSON.parse(line) as { raw: string; pseud: string; pseudCurve: string; grpc: string };
+  const endpoints = JSON.parse(line) as { raw: string; rawCurve: string; pseud: string; pseudCurve: string; grpc: string };
+  const serverPid = child.pid as number;
+  const curveKeys = { server: serverKeys, client: clientKeys };
   const n = quick ? 2 : 5;
   const ms = quick ? 700 : 2_000;
   const figures: CallFigure[] = [];
@@ -107,6 +150,8 @@ export async function callFigures(quick: boolean): Promise<CallFigure[]> {
     for (const [payloadName, payload] of Object.entries(PAYLOADS) as [PayloadName, (typeof PAYLOADS)[PayloadName]][]) {
       const makers: [string, () => Caller][] = [
         ["raw ZeroMQ echo", () => rawCaller(endpoints.raw, payload.bytes)],
+        ["raw ZeroMQ 6-frame echo", () => rawCaller(endpoints.raw, sixFrames(payload.bytes))],
+        ["raw ZeroMQ CURVE 6-frame echo", () => rawCaller(endpoints.rawCurve, sixFrames(payload.bytes), curveKeys)],
         ["pseud", () => pseudCaller(connected(new Client("bench", { logger: silentLogger, heartbeat: { plugin: "none" } }), endpoints.pseud), payload.pseud)],
         [
           "pseud CURVE",
@@ -127,14 +172,24 @@ export async function callFigures(quick: boolean): Promise<CallFigure[]> {
       ];
       for (const [kind, make] of makers) {
         const caller = make();
-        await throughput(caller, 10, quick ? 300 : 1_000); // warm-up: connections, JIT
+        await caller.call(); // connect (and authenticate) before anything is measured
+        await throughput(caller, 10, quick ? 300 : 1_000, serverPid); // warm-up: JIT
+        const ceiling = kind.includes("CURVE") ? "raw ZeroMQ CURVE 6-frame echo" : "raw ZeroMQ 6-frame echo";
         for (const concurrency of [1, 100]) {
           const name = `${kind}, ${payloadName}, ${concurrency} in flight`;
-          const stats = await rounds(n, () => throughput(caller, concurrency, ms));
+          const measured: Round[] = [];
+          const stats = await rounds(n, async () => {
+            const round = await throughput(caller, concurrency, ms, serverPid);
+            measured.push(round);
+            return round.rate;
+          });
           figures.push({
             name,
             unit: "calls/s",
             ...stats,
+            clientCpuUs: median(measured.map((r) => r.clientCpuUs)),
+            serverCpuUs: median(measured.map((r) => r.serverCpuUs)),
+            ceilingName: `${ceiling}, ${payloadName}, ${concurrency} in flight`,
             rawName: `raw ZeroMQ echo, ${payloadName}, ${concurrency} in flight`,
             grpcName: `grpc-js unary, ${payloadName}, ${concurrency} in flight`,
           });
@@ -147,6 +202,7 @@ export async function callFigures(quick: boolean): Promise<CallFigure[]> {
             min: percentile(sorted, p) * 1000,
             median: percentile(sorted, p) * 1000,
             max: percentile(sorted, p) * 1000,
+            ceilingName: `${ceiling}, ${payloadName}, latency p${p} (1 in flight)`,
             rawName: `raw ZeroMQ echo, ${payloadName}, latency p${p} (1 in flight)`,
             grpcName: `grpc-js unary, ${payloadName}, latency p${p} (1 in flight)`,
           });

@@ -1,8 +1,10 @@
 /**
- * The servers of the call benchmarks, in a process of their own: a raw
- * zeromq.js ROUTER echo, a pseud server (security off), a pseud server with
- * CURVE (trusted_curve), and a gRPC echo. Prints their endpoints as one JSON
- * line; exits when stdin closes. Keys come in BENCH_KEYS (JSON).
+ * The servers of the call benchmarks, in a process of their own: raw
+ * zeromq.js ROUTER echoes (security off and CURVE; they send back whatever
+ * frames came, so one serves the 1-frame and the 6-frame baselines), a pseud
+ * server (security off), a pseud server with CURVE (trusted_curve), and a
+ * gRPC echo. Prints their endpoints as one JSON line; exits when stdin
+ * closes. Keys come in BENCH_KEYS (JSON).
  */
 import { Router } from "zeromq";
 import { type KeyPair, Server, silentLogger } from "pseud";
@@ -10,11 +12,18 @@ import { startGrpcEcho } from "./grpc-echo.js";
 
 const keys = JSON.parse(process.env.BENCH_KEYS ?? "{}") as { server: KeyPair; client: KeyPair };
 
-const raw = new Router({ linger: 0 });
-await raw.bind("tcp://127.0.0.1:*");
-void (async () => {
-  for await (const frames of raw) await raw.send(frames); // [routing id, payload] back as it came
-})();
+/** A ROUTER that sends every message back as it came: [routing id, ...frames]. */
+async function rawEcho(router: Router): Promise<string> {
+  await router.bind("tcp://127.0.0.1:*");
+  void (async () => {
+    for await (const frames of router) await router.send(frames);
+  })();
+  return router.lastEndpoint as string;
+}
+
+const raw = await rawEcho(new Router({ linger: 0 }));
+// No ZAP handler: libzmq lets any CURVE client in, as the pseud CURVE server lets in its one known key.
+const rawCurve = await rawEcho(new Router({ linger: 0, curveServer: true, curveSecretKey: keys.server.secretKey }));
 
 const plain = new Server("bench", { logger: silentLogger, heartbeat: { plugin: "none" } });
 plain.register("echo", (value: unknown) => value);
@@ -30,6 +39,6 @@ const curveEndpoint = await curve.bind("tcp://127.0.0.1:*");
 
 const grpc = await startGrpcEcho();
 
-process.stdout.write(`${JSON.stringify({ raw: raw.lastEndpoint, pseud: plainEndpoint, pseudCurve: curveEndpoint, grpc: grpc.address })}\n`);
+process.stdout.write(`${JSON.stringify({ raw, rawCurve, pseud: plainEndpoint, pseudCurve: curveEndpoint, grpc: grpc.address })}\n`);
 process.stdin.resume();
 process.stdin.on("end", () => process.exit(0));

@@ -26,8 +26,18 @@ const ratio = (f: CallFigure, baseline: string | undefined): string => {
   return `${value.toFixed(2)}×`;
 };
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
-const header = ["figure", "median", "min–max", "vs raw ZeroMQ", "vs grpc-js"];
-const rows = figures.map((f) => [f.name, `${fmt(f.median)} ${f.unit}`, f.min === f.max ? "" : `${fmt(f.min)}–${fmt(f.max)}`, ratio(f, f.rawName), ratio(f, f.grpcName)]);
+const cpu = (us: number | undefined) => (us === undefined ? "" : fmt(us));
+const header = ["figure", "median", "min–max", "CPU µs/call client", "CPU µs/call server", "vs 6-frame echo", "vs 1-frame echo", "vs grpc-js"];
+const rows = figures.map((f) => [
+  f.name,
+  `${fmt(f.median)} ${f.unit}`,
+  f.min === f.max ? "" : `${fmt(f.min)}–${fmt(f.max)}`,
+  cpu(f.clientCpuUs),
+  cpu(f.serverCpuUs),
+  ratio(f, f.ceilingName),
+  ratio(f, f.rawName),
+  ratio(f, f.grpcName),
+]);
 const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => (r[i] as string).length)));
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] as number)).join(" | ")} |`;
 console.log(line(header));
@@ -35,5 +45,5 @@ console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
 for (const r of rows) console.log(line(r));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`;
 console.log(`\nmachine: ${machine}${quick ? " (quick run)" : ""}`);
-const results = figures.map((f) => ({ ...f, vsRaw: ratio(f, f.rawName) || null, vsGrpc: ratio(f, f.grpcName) || null }));
+const results = figures.map((f) => ({ ...f, vsCeiling: ratio(f, f.ceilingName) || null, vsRaw: ratio(f, f.rawName) || null, vsGrpc: ratio(f, f.grpcName) || null }));
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ machine, quick, figures: results }, null, 2)}\n`);

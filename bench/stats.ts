@@ -12,5 +12,11 @@ export async function rounds(n: number, measure: () => Promise<number>): Promise
   const values: number[] = [];
   for (let i = 0; i < n; i++) values.push(await measure());
   values.sort((a, b) => a - b);
-  return { min: values[0] as number, median: values[Math.floor(values.length / 2)] as number, max: values[values.length - 1] as number };
+  return { min: values[0] as number, median: median(values), max: values[values.length - 1] as number };
+}
+
+/** The middle value (the upper one of an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
 }
