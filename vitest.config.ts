@@ -1,13 +1,16 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
   resolve: {
     // Tests run the TypeScript sources; generated code imports the runtime by package name.
-    alias: {
-      "pseud-gen/schema": fileURLToPath(new URL("./compiler/schema/index.ts", import.meta.url)),
-      pseud: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)),
-    },
+    alias: [
+      { find: /^pseud$/, replacement: source("./runtime/index.ts") },
+      { find: /^pseud\/protocol$/, replacement: source("./runtime/protocol/index.ts") },
+      { find: /^pseud-gen\/schema$/, replacement: source("./compiler/schema/index.ts") },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts"],

@@ -18,6 +18,7 @@ export const PSEUD_ERROR_CODES = [
   "HANDSHAKE",
   "CLOSED",
   "ABORTED",
+  "INTERNAL",
 ] as const;
 
 /** The code of a {@link PseudError}. */
@@ -26,6 +27,17 @@ export type PseudErrorCode = (typeof PSEUD_ERROR_CODES)[number];
 /** Base class of every error the runtime raises. */
 export abstract class PseudError extends Error {
   abstract readonly code: PseudErrorCode;
+
+  /**
+   * Anything caught, as a PseudError: itself when it is one, else an
+   * {@link InternalError} that keeps it as `cause` (and its message), so a
+   * caller only ever meets the documented codes.
+   */
+  static from(reason: unknown): PseudError {
+    if (reason instanceof PseudError) return reason;
+    const message = reason instanceof Error ? reason.message : String(reason);
+    return new InternalError(message, { cause: reason });
+  }
 }
 
 /**
@@ -169,6 +181,15 @@ export class AbortedError extends PseudError {
   ) {
     super(`call to ${method} was aborted`, { cause: reason });
   }
+}
+
+/**
+ * A failure of the local runtime or ZeroMQ that no other code names (an
+ * unexpected libzmq error, a bug); `cause` holds what was thrown.
+ */
+export class InternalError extends PseudError {
+  readonly code = "INTERNAL";
+  override name = "InternalError";
 }
 
 /**

@@ -1,6 +1,13 @@
 /**
  * pseud: typed, bidirectional RPC over ZeroMQ, speaking pseud protocol v1.
- * Every public export, by name.
+ * Every public export, by name; the protocol's internals (frames, codec,
+ * Z85) have their own entry, `pseud/protocol`.
+ *
+ * The runtime's layers, lowest first; a module imports only from its own
+ * layer or lower ones (test/runtime/layers.test.ts checks it):
+ * errors.ts, logger.ts, validation.ts → protocol/ → transport/ → heartbeat/
+ * → peer/ → security/ → the public faces (caller.ts, endpoint.ts, client.ts,
+ * server.ts, this file).
  */
 export { type Caller, type RemoteMethod, type RemoteProxy, remoteProxy } from "./caller.js";
 export { Client, type ClientEvents, type ClientOptions } from "./client.js";
@@ -10,6 +17,7 @@ export {
   ClosedError,
   EncodeError,
   HandshakeError,
+  InternalError,
   PeerLostError,
   PSEUD_ERROR_CODES,
   ProtocolError,
@@ -30,15 +38,11 @@ export { consoleLogger, type LogFields, type Logger, type LogLevel, silentLogger
 export { type CallContext, DEFAULT_DOMAIN, type Predicate } from "./peer/call-context.js";
 export type { ContextHandler, Handler, RegisterOptions } from "./peer/registry.js";
 export { type CallOptions, DEFAULT_TIMEOUT_MS, type PeerOptions } from "./peer/rpc-peer.js";
-export { decodeValue, encodeValue } from "./protocol/codec.js";
-export { type Credential, type Decoded, decodeFrames, encodeMessage, type Failure, type Message, type Work } from "./protocol/frames.js";
-export { newMessageId } from "./protocol/message-id.js";
-export { MESSAGE_TYPES, type MessageType } from "./protocol/message-types.js";
 export { type ParamValidator, validateArguments, validateResult, type Validator } from "./validation.js";
 export { type ClientSecurity, type ServerSecurity } from "./security/config.js";
 export { generateKeyPair, type KeyInput, KeyError, type KeyPair, type KeyPairInput, loadKey, loadKeyPair } from "./security/keys.js";
-export type { ClientMechanism, ClientPlugin, Hello, PluginName, ServerMechanism, ServerPlugin } from "./security/plugin.js";
+export type { ClientPlugin, Hello, PluginName, ServerPlugin } from "./security/plugin.js";
+export type { ClientMechanism, CurveKeys, ServerMechanism } from "./transport/mechanism.js";
 export { type CurveClients, type PasswordCheck } from "./security/zap-policies.js";
 export { type ZapDecision, type ZapPolicy, type ZapRequest } from "./security/zap-handler.js";
-export { z85Decode, z85Encode } from "./security/z85.js";
 export { type PeerCaller, type PeerInfo, Server, type ServerEvents, type ServerOptions } from "./server.js";

@@ -1,4 +1,4 @@
-import { ClosedError, EncodeError, errorFromRemote } from "../errors.js";
+import { ClosedError, EncodeError, errorFromRemote, PseudError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
 import { newMessageId } from "../protocol/message-id.js";
@@ -117,7 +117,7 @@ export class RpcPeer implements PeerControl {
     try {
       frames = [peer, EMPTY, ...encodeMessage({ type: "WORK", id, work: { method, args, kwargs } })];
     } catch (error) {
-      return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : error);
+      return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : PseudError.from(error));
     }
     const key = id.toString("latin1");
     const result = this.pending.add(key, peer.toString("latin1"), method, timeoutMs, frames, options.signal);

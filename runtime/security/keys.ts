@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import nacl from "tweetnacl";
-import { z85Decode, z85Encode } from "./z85.js";
+import { z85Decode, z85Encode } from "../protocol/z85.js";
 
 /** A CURVE key as a caller may give it: a path to a key file, Z85 text (40 characters), or 32 raw bytes. */
 export type KeyInput = string | Uint8Array;

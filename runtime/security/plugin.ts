@@ -1,18 +1,9 @@
 import type { Credential } from "../protocol/frames.js";
-import type { KeyPair } from "./keys.js";
+import type { ClientMechanism, ServerMechanism } from "../transport/mechanism.js";
 import type { ZapPolicy } from "./zap-handler.js";
 
 /** The authentication plugins, by the reference's names. */
 export type PluginName = "none" | "plain" | "trusted_peer" | "trusted_curve" | "untrusted_curve";
-
-/** How a server socket is secured: CURVE with its key pair, PLAIN, or neither. */
-export type ServerMechanism = { readonly curve: KeyPair } | { readonly plain: true } | Record<string, never>;
-
-/** How a client socket is secured. */
-export type ClientMechanism =
-  | { readonly curve: KeyPair; readonly serverKey: string }
-  | { readonly plain: { readonly username: string; readonly password: string } }
-  | Record<string, never>;
 
 /** A HELLO as the server's plugin sees it. */
 export interface Hello {

@@ -1,7 +1,7 @@
 import type { Context } from "zeromq";
 import { Router } from "zeromq";
 import type { Logger } from "../logger.js";
-import { z85Encode } from "./z85.js";
+import { z85Encode } from "../protocol/z85.js";
 
 /** What a ZAP request says about a connecting peer (ZeroMQ RFC 27). */
 export type ZapRequest =

@@ -1,8 +1,8 @@
 import { type Context, type EventOfType, type EventType, Router } from "zeromq";
-import { ClosedError, UnreachableError } from "../errors.js";
+import { ClosedError, PseudError, UnreachableError } from "../errors.js";
 import { checkEndpoint, endpointError } from "./endpoint-address.js";
 import type { Logger } from "../logger.js";
-import type { ClientMechanism, ServerMechanism } from "../security/plugin.js";
+import type { ClientMechanism, ServerMechanism } from "./mechanism.js";
 
 /** How one ROUTER socket is set up. */
 export interface RouterSocketOptions {
@@ -166,7 +166,7 @@ export class RouterSocket {
     if (this.closed) return item.reject(new ClosedError("socket closed before the message was sent"));
     const code = errorCode(error);
     const peer = this.describePeer(item.frames[0] ?? Buffer.alloc(0));
-    if (code !== "EHOSTUNREACH" && code !== "EAGAIN") return item.reject(error instanceof Error ? error : new Error(String(error)));
+    if (code !== "EHOSTUNREACH" && code !== "EAGAIN") return item.reject(PseudError.from(error));
     const delay = RETRY_DELAYS_MS[Math.min(item.attempt, RETRY_DELAYS_MS.length - 1)] as number;
     const mayWait = code === "EAGAIN" || item.policy.waitForPeer;
     if (mayWait && Date.now() + delay <= item.policy.deadline) {

@@ -1,6 +1,7 @@
 import { Router } from "zeromq";
 import { describe, expect, it } from "vitest";
-import { Client, decodeFrames, encodeMessage, RemoteError, Server, silentLogger, ValidationError } from "pseud";
+import { Client, RemoteError, Server, silentLogger, ValidationError } from "pseud";
+import { decodeFrames, encodeMessage } from "pseud/protocol";
 import {
   GreeterClient,
   type GreeterHandlers,

@@ -1,6 +1,7 @@
 import { Dealer } from "zeromq";
 import { describe, expect, it } from "vitest";
-import { decodeFrames, encodeMessage, encodeValue, newMessageId, Server } from "pseud";
+import { Server } from "pseud";
+import { decodeFrames, encodeMessage, encodeValue, newMessageId } from "pseud/protocol";
 import { closeAfter, RecordingLogger } from "../helpers.js";
 
 const V1 = Buffer.from("v1");

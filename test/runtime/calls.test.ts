@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Request } from "zeromq";
-import { Client, decodeFrames, encodeMessage, newMessageId, RemoteError, Server, ServiceNotFoundError, silentLogger } from "pseud";
+import { Client, RemoteError, Server, ServiceNotFoundError, silentLogger } from "pseud";
+import { decodeFrames, encodeMessage, newMessageId } from "pseud/protocol";
 import { afterThisTest, closeAfter, deferred, RecordingLogger } from "../helpers.js";
 
 async function pair() {

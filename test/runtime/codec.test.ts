@@ -1,6 +1,7 @@
 import { ExtData } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
-import { decodeValue, EncodeError, encodeValue, ProtocolError } from "pseud";
+import { EncodeError, ProtocolError } from "pseud";
+import { decodeValue, encodeValue } from "pseud/protocol";
 
 const roundTrip = (value: unknown) => decodeValue(encodeValue(value));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeFrames, encodeMessage, encodeValue, type Message, newMessageId } from "pseud";
+import { decodeFrames, encodeMessage, encodeValue, type Message, newMessageId } from "pseud/protocol";
 
 const V1 = Buffer.from("v1");
 const id = newMessageId();

@@ -1,16 +1,7 @@
 import { Dealer, Router } from "zeromq";
 import { describe, expect, it } from "vitest";
-import {
-  AbortedError,
-  Client,
-  ClosedError,
-  decodeFrames,
-  encodeMessage,
-  Server,
-  silentLogger,
-  TimeoutError,
-  UnreachableError,
-} from "pseud";
+import { AbortedError, Client, ClosedError, InternalError, PSEUD_ERROR_CODES, PseudError, Server, silentLogger, TimeoutError, UnreachableError } from "pseud";
+import { decodeFrames, encodeMessage } from "pseud/protocol";
 import { closeAfter, deferred, RecordingLogger } from "../helpers.js";
 
 /** A bare ROUTER that plays a server named `name`, so a test controls every reply. */
@@ -163,5 +154,18 @@ describe("a server calling a client that is not connected", () => {
     const error = await server.sendTo(Buffer.from("nobody")).call("x", [], {}, { timeoutMs: 5_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnreachableError);
     expect(Date.now() - started).toBeLessThan(1_000); // not the 5 s timeout
+  });
+});
+
+describe("PseudError.from", () => {
+  it("keeps a PseudError, and wraps anything else as INTERNAL with its cause", () => {
+    const timeout = new TimeoutError("m", 1);
+    expect(PseudError.from(timeout)).toBe(timeout);
+    const raw = Object.assign(new Error("Operation not supported"), { code: "ENOTSUP" });
+    const wrapped = PseudError.from(raw);
+    expect(wrapped).toBeInstanceOf(InternalError);
+    expect(wrapped).toMatchObject({ code: "INTERNAL", message: "Operation not supported", cause: raw });
+    expect(PseudError.from("a string")).toMatchObject({ code: "INTERNAL", message: "a string" });
+    expect(PSEUD_ERROR_CODES).toContain(wrapped.code);
   });
 });

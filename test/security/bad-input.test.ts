@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Client, encodeValue, KeyError, newMessageId, Server, silentLogger, UnauthorizedError } from "pseud";
+import { Client, KeyError, Server, silentLogger, UnauthorizedError } from "pseud";
+import { encodeValue, newMessageId } from "pseud/protocol";
 import { RecordingLogger } from "../helpers.js";
 import { rawPeer } from "./raw-peer.js";
 import { KEYS, securedClient, securedServer } from "./secured.js";

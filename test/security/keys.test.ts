@@ -2,7 +2,8 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { curveKeyPair } from "zeromq";
 import { describe, expect, it } from "vitest";
-import { generateKeyPair, KeyError, loadKey, loadKeyPair, z85Decode, z85Encode } from "pseud";
+import { generateKeyPair, KeyError, loadKey, loadKeyPair } from "pseud";
+import { z85Decode, z85Encode } from "pseud/protocol";
 import { runCli, tempProject } from "../compiler/temp-project.js";
 
 describe("CURVE keys", () => {

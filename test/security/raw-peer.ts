@@ -1,5 +1,6 @@
 import { Router } from "zeromq";
-import { decodeFrames, encodeMessage, type KeyPair, type Message, newMessageId } from "pseud";
+import { type KeyPair } from "pseud";
+import { decodeFrames, encodeMessage, type Message, newMessageId } from "pseud/protocol";
 import { closeAfter } from "../helpers.js";
 
 /** How a raw peer secures its connection. */

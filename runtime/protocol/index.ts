@@ -1,0 +1,11 @@
+/**
+ * `pseud/protocol`: pseud protocol v1 below the client and server, for
+ * tools, tests and other implementations: frames ⇄ messages, the msgpack
+ * codec as pseud peers speak it, message ids, and Z85 (ZeroMQ's text form of
+ * CURVE keys). A service does not need any of it: `pseud` is its entry.
+ */
+export { decodeValue, encodeValue } from "./codec.js";
+export { type Credential, type Decoded, decodeFrames, encodeMessage, type Failure, type Message, type Work } from "./frames.js";
+export { newMessageId } from "./message-id.js";
+export type { MessageType } from "./message-types.js";
+export { z85Decode, z85Encode } from "./z85.js";
