@@ -2,6 +2,7 @@ import type { Context } from "zeromq";
 import { Router } from "zeromq";
 import type { Logger } from "../logger.js";
 import { z85Encode } from "../protocol/z85.js";
+import { receiveLoop } from "../transport/receive-loop.js";
 
 /** What a ZAP request says about a connecting peer (ZeroMQ RFC 27). */
 export type ZapRequest =
@@ -46,7 +47,8 @@ export class ZapHandler {
   static async start(context: Context, policy: ZapPolicy, logger: Logger): Promise<ZapHandler> {
     const handler = new ZapHandler(context, policy, logger);
     await handler.socket.bind(ZAP_ENDPOINT);
-    void handler.serve();
+    // Answered concurrently: a slow policy (a database lookup) holds back no other handshake.
+    void receiveLoop(handler.socket, () => handler.closed, (frames) => void handler.answer(frames), logger);
     return handler;
   }
 
@@ -55,18 +57,7 @@ export class ZapHandler {
     this.socket.close();
   }
 
-  private async serve(): Promise<void> {
-    while (!this.closed) {
-      let frames: Buffer[];
-      try {
-        frames = await this.socket.receive();
-      } catch {
-        if (this.closed) return;
-        continue;
-      }
-      void this.answer(frames);
-    }
-  }
+
 
   private async answer(frames: Buffer[]): Promise<void> {
     const delimiter = frames.findIndex((f) => f.length === 0);

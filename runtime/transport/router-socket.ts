@@ -1,6 +1,7 @@
 import { type Context, type EventOfType, type EventType, Router } from "zeromq";
 import { ClosedError, PseudError, UnreachableError } from "../errors.js";
 import { checkEndpoint, endpointError } from "./endpoint-address.js";
+import { type FrameHandler, receiveLoop } from "./receive-loop.js";
 import type { Logger } from "../logger.js";
 import type { ClientMechanism, ServerMechanism } from "./mechanism.js";
 
@@ -30,8 +31,6 @@ class NotifyingRouter extends Router {
   }
 }
 
-/** Receives every multipart message, envelope included. It must not throw; if it does, the error is logged. */
-export type FrameHandler = (frames: Buffer[]) => void;
 
 /** How long a message may wait to be taken by ZeroMQ. */
 export interface SendPolicy {
@@ -88,7 +87,7 @@ export class RouterSocket {
       ...mechanismOptions(options.mechanism),
     });
     if (options.notify) this.socket.enableNotify();
-    void this.receiveLoop(onMessage);
+    void receiveLoop(this.socket, () => this.closed, onMessage, this.logger);
   }
 
   /** Binds and returns the actual endpoint, so `tcp://127.0.0.1:*` tells its port. */
@@ -179,24 +178,7 @@ export class RouterSocket {
     );
   }
 
-  private async receiveLoop(onMessage: FrameHandler): Promise<void> {
-    while (!this.closed) {
-      let frames: Buffer[];
-      try {
-        frames = await this.socket.receive();
-      } catch (error) {
-        if (this.closed || this.socket.closed) return;
-        this.logger.error("receive failed; the receive loop goes on", { error });
-        await new Promise((resolve) => setTimeout(resolve, 10)); // never a busy loop on a persistent fault
-        continue;
-      }
-      try {
-        onMessage(frames);
-      } catch (error) {
-        this.logger.error("message handler threw; the receive loop goes on", { error });
-      }
-    }
-  }
+
 
   private assertOpen(): void {
     if (this.closed) throw new ClosedError("socket is closed");
