@@ -71,7 +71,8 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
       { ...options, logger },
       { onPeerSeen: (id, heartbeat) => this.heartbeat?.alive(id, heartbeat), onEmptyMessage: () => {} },
     );
-    this.peer.setGuard(new ClientGuard(plugin, routingId, this.peer, logger));
+    const guard = new ClientGuard(plugin, routingId, this.peer, logger);
+    this.peer.setGuard(guard);
     this.remote = remoteProxy(this);
     this.peer.socket.onEvent("handshake", () => {
       this.handshakeFailure = undefined;
@@ -81,7 +82,10 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
         this.emit("server:connected");
       }
     });
-    this.peer.socket.onEvent("disconnect", () => this.serverLost("connection closed"));
+    this.peer.socket.onEvent("disconnect", () => {
+      guard.reset();
+      this.serverLost("connection closed");
+    });
     this.heartbeat = heartbeatPlugin(options.heartbeat);
     this.heartbeat?.start({ send: (id) => this.peer.heartbeat(id), lost: () => this.serverLost("no heartbeat") });
     this.peer.socket.onEvent("handshake:error:auth", (event) =>

@@ -4,19 +4,31 @@ import type { ControlMessage, Envelope, Guard, PeerControl, WorkMessage } from "
 import type { ClientPlugin } from "./plugin.js";
 import { challengeOf } from "./prompt.js";
 
-/** HELLOs a client sends in a row without being authenticated, as the reference's untrusted_curve client. */
+/** HELLOs a client sends without being authenticated before it gives up, as the reference's untrusted_curve client (twice). */
 export const MAX_HELLO_RETRIES = 2;
+
+/** The authentication under way: the id its HELLO carries, the challenge it answers, and the refused calls that wait for it. */
+interface Handshake {
+  readonly id: Buffer;
+  readonly challenge: Uint8Array;
+  readonly waiting: Buffer[];
+}
 
 /**
  * The client side of authentication, as the reference's untrusted_curve
  * client does it: on UNAUTHORIZED, send HELLO with the refused message's id;
- * on AUTHENTICATED, send the refused WORK again, unchanged. After
- * {@link MAX_HELLO_RETRIES} HELLOs in a row that did not authenticate, the
- * refused call fails with UnauthorizedError. Without a plugin, UNAUTHORIZED
- * fails the call at once.
+ * on AUTHENTICATED, send the refused WORK again, unchanged.
+ *
+ * One handshake serves every call: the server refuses each call made before
+ * the connection is bound, and those refusals join the handshake under way
+ * rather than each spending a HELLO. After {@link MAX_HELLO_RETRIES} HELLOs
+ * that did not authenticate, the waiting calls fail with UnauthorizedError,
+ * and so do later refused calls, until the client is authenticated or its
+ * connection is new. Without a plugin, UNAUTHORIZED fails the call at once.
  */
 export class ClientGuard implements Guard {
-  private retriesLeft = MAX_HELLO_RETRIES;
+  private hellosLeft = MAX_HELLO_RETRIES;
+  private handshake: Handshake | undefined;
 
   constructor(
     private readonly plugin: ClientPlugin | undefined,
@@ -31,25 +43,19 @@ export class ClientGuard implements Guard {
 
   control(envelope: Envelope, message: ControlMessage): void {
     switch (message.type) {
-      case "UNAUTHORIZED": {
-        if (this.plugin === undefined) {
-          if (!this.peer.fail(message.id, new UnauthorizedError(message.text || "unauthorized")))
-            this.logger.warn("UNAUTHORIZED dropped: no pending call has its id", { text: message.text });
+      case "UNAUTHORIZED":
+        return this.unauthorized(envelope, message.id, message.text);
+      case "AUTHENTICATED": {
+        const handshake = this.handshake;
+        if (handshake === undefined || !handshake.id.equals(message.id)) {
+          this.logger.warn("AUTHENTICATED dropped: no HELLO of this client has its id", { text: message.text });
           return;
         }
-        if (this.retriesLeft <= 0) {
-          this.peer.fail(message.id, new UnauthorizedError("Max authentication retries reached"));
-          return;
-        }
-        this.retriesLeft--;
-        const [login, password] = this.plugin.hello(challengeOf(message.text), this.routingId);
-        this.peer.send(envelope, { type: "HELLO", id: message.id, login, password });
+        this.handshake = undefined;
+        this.hellosLeft = MAX_HELLO_RETRIES;
+        for (const id of handshake.waiting) this.peer.resend(id); // a prompt on connect has no call to send again
         return;
       }
-      case "AUTHENTICATED":
-        this.retriesLeft = MAX_HELLO_RETRIES;
-        this.peer.resend(message.id); // a prompt on connect has no call to send again
-        return;
       case "HELLO":
         this.logger.warn("message dropped: a client does not take HELLO", { type: message.type });
         return;
@@ -58,5 +64,53 @@ export class ClientGuard implements Guard {
 
   badHello(): void {
     this.logger.warn("message dropped: a client does not take HELLO");
+  }
+
+  /** The connection to the server is gone: a HELLO on it will not be answered, and the next connection starts afresh. */
+  reset(): void {
+    this.handshake = undefined;
+    this.hellosLeft = MAX_HELLO_RETRIES;
+  }
+
+  private unauthorized(envelope: Envelope, id: Buffer, text: string): void {
+    const plugin = this.plugin;
+    if (plugin === undefined) {
+      if (!this.peer.fail(id, new UnauthorizedError(text || "unauthorized"))) this.logger.warn("UNAUTHORIZED dropped: no pending call has its id", { text });
+      return;
+    }
+    const handshake = this.handshake;
+    if (handshake !== undefined && handshake.id.equals(id)) return this.helloRefused(envelope, plugin, handshake);
+    const challenge = challengeOf(text);
+    if (handshake !== undefined) {
+      handshake.waiting.push(id);
+      // Another challenge: the server speaks for a new connection, which the HELLO under way cannot bind.
+      if (challenge.length > 0 && !Buffer.from(challenge).equals(handshake.challenge)) {
+        this.hellosLeft = MAX_HELLO_RETRIES;
+        this.start(envelope, plugin, { id, challenge, waiting: handshake.waiting });
+      }
+      return;
+    }
+    if (this.hellosLeft <= 0) {
+      this.peer.fail(id, new UnauthorizedError("Max authentication retries reached"));
+      return;
+    }
+    this.start(envelope, plugin, { id, challenge, waiting: [id] });
+  }
+
+  private helloRefused(envelope: Envelope, plugin: ClientPlugin, handshake: Handshake): void {
+    if (this.hellosLeft > 0) return this.sendHello(envelope, plugin, handshake);
+    this.handshake = undefined;
+    for (const waiting of handshake.waiting) this.peer.fail(waiting, new UnauthorizedError("Max authentication retries reached"));
+  }
+
+  private start(envelope: Envelope, plugin: ClientPlugin, handshake: Handshake): void {
+    this.handshake = handshake;
+    this.sendHello(envelope, plugin, handshake);
+  }
+
+  private sendHello(envelope: Envelope, plugin: ClientPlugin, handshake: Handshake): void {
+    this.hellosLeft--;
+    const [login, password] = plugin.hello(handshake.challenge, this.routingId);
+    this.peer.send(envelope, { type: "HELLO", id: handshake.id, login, password });
   }
 }

@@ -67,7 +67,12 @@ export class ServerGuard implements Guard {
         return undefined;
       })
       .then((identity) => {
-        if (!this.connections.has(routingId.toString("latin1"))) return; // gone meanwhile
+        // The answer is for the connection that sent the HELLO, not for whichever holds its routing id now:
+        // if that one went while the check ran, a newcomer may have taken the routing id over.
+        if (this.connections.get(routingId.toString("latin1")) !== state) {
+          this.logger.warn("HELLO result dropped: its connection went while it was checked", { peer: routingId });
+          return;
+        }
         const bound = this.identities.identityOf(routingId);
         if (identity !== undefined && (bound === undefined || bound === identity)) {
           state.attempts = 0;
@@ -117,7 +122,11 @@ export class ServerGuard implements Guard {
   }
 }
 
-/** What the guard keeps per connection: its challenge and its HELLO budget. */
+/**
+ * What the guard keeps per connection: its challenge and its HELLO budget.
+ * One object per connection, never reused: a HELLO's check holds the one it
+ * came on, and its result applies only while that one is still current.
+ */
 interface ConnectionState {
   readonly challenge: Buffer;
   /** HELLOs that have not authenticated the connection: refused, or still being checked. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type CallContext, type PeerInfo, UnauthorizedError, UnreachableError } from "pseud";
-import { RecordingLogger } from "../helpers.js";
+import { deferred, RecordingLogger } from "../helpers.js";
 import { rawPeer } from "./raw-peer.js";
 import { asTrustedCurve, KEYS, securedClient, securedServer, trustedCurveServer } from "./secured.js";
 
@@ -103,5 +103,39 @@ describe("identity you can trust", () => {
     await attacker.send({ type: "HELLO", id: prompt.id, login: new TextEncoder().encode(KEYS.alice.publicKey), password: forgedProof });
     expect(await attacker.next()).toMatchObject({ type: "UNAUTHORIZED", text: "Authentication Error" });
     expect(server.peers().map((p) => p.identity)).toEqual([undefined]);
+  });
+
+  it("a HELLO whose connection went while its password was checked binds no one: a newcomer under the same routing id is not welcomed", async () => {
+    const checking = deferred();
+    const release = deferred();
+    const users = async (login: string, password: string) => {
+      checking.resolve();
+      await release.promise; // a slow password check (a database, a hash)
+      return login === "alice" && password === "wonderland";
+    };
+    const logger = new RecordingLogger();
+    const { server, endpoint } = await securedServer({ plugin: "untrusted_curve", keyPair: KEYS.server, users }, logger);
+    const routingId = "pseud:victim-0000000000000000";
+    const victim = rawPeer(endpoint, { curve: KEYS.alice, serverKey: KEYS.server.publicKey }, routingId);
+    const victimPrompt = await victim.next();
+    await victim.send({ type: "HELLO", id: victimPrompt.id, login: "alice", password: "wonderland" });
+    await checking.promise;
+    victim.socket.close();
+
+    const attacker = rawPeer(endpoint, { curve: KEYS.mallory, serverKey: KEYS.server.publicKey }, routingId);
+    // Prompted: the server has forgotten the victim's connection and knows this one as new.
+    expect(await attacker.next()).toMatchObject({ type: "UNAUTHORIZED", text: expect.stringContaining("Authentication Required") });
+    release.resolve();
+    const work = attacker.work("whoami");
+    await attacker.send(work);
+    const seen: string[] = [];
+    for (let message = await attacker.next(); ; message = await attacker.next()) {
+      seen.push(message.type);
+      if (message.id.equals(work.id)) break;
+    }
+    expect(seen).toEqual(["UNAUTHORIZED"]); // no AUTHENTICATED, and the WORK refused: not served as alice
+    expect(server.peers().map((p) => p.identity)).toEqual([]);
+    await expect(server.sendTo("alice").call("ping")).rejects.toBeInstanceOf(UnreachableError);
+    await logger.waitFor((line) => line.message === "HELLO result dropped: its connection went while it was checked");
   });
 });
