@@ -46,6 +46,8 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
   private handshakeFailure: Error | undefined;
   private readonly heartbeat: HeartbeatPlugin | undefined;
   private serverUp = false;
+  /** The serial of the connection to the server, one more for each that closed: a reply to the server's call must not go to a later one. */
+  private connection = 0;
   /** Dynamic calls by property access, untyped: `client.remote.string.lower("ABC")`. */
   readonly remote: RemoteProxy;
 
@@ -64,7 +66,12 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     this.peer = new RpcPeer(
       { probeRouter: true, routingId, logger, ...(plugin ? { mechanism: plugin.mechanism } : {}) },
       { ...options, logger },
-      { onPeerSeen: (id, heartbeat) => this.heartbeat?.alive(id, heartbeat), onEmptyMessage: () => {} },
+      {
+        onPeerSeen: (id, heartbeat) => this.heartbeat?.alive(id, heartbeat),
+        onEmptyMessage: () => {},
+        onDisconnect: () => {}, // a client's socket does not notify: the monitor's "disconnect" tells it
+        connectionOf: () => this.connection,
+      },
     );
     this.peer.setGuard(new ClientGuard(plugin, routingId, this.peer, logger));
     this.remote = remoteProxy(this);
@@ -76,7 +83,10 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
         this.emit("server:connected");
       }
     });
-    this.peer.socket.onEvent("disconnect", () => this.serverLost("connection closed"));
+    this.peer.socket.onEvent("disconnect", () => {
+      this.connection++;
+      this.serverLost("connection closed");
+    });
     this.heartbeat = heartbeatPlugin(options.heartbeat);
     this.heartbeat?.start({ send: (id) => this.peer.heartbeat(id), lost: () => this.serverLost("no heartbeat") });
     this.peer.socket.onEvent("handshake:error:auth", (event) =>

@@ -2,7 +2,7 @@ import { ClosedError, EncodeError, errorFromRemote } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
 import { newMessageId } from "../protocol/message-id.js";
-import { RouterSocket, type RouterSocketOptions } from "../transport/router-socket.js";
+import { RouterSocket, type RouterSocketOptions, type SocketHandlers } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";
 import { Dispatcher, type Outcome } from "./dispatcher.js";
 import { type Envelope, type Guard, type PeerControl, REFUSED } from "./guard.js";
@@ -31,8 +31,17 @@ export interface PeerOptions {
 export interface PeerHooks {
   /** A peer sent a message that decoded; `heartbeat` when it was a HEARTBEAT. */
   onPeerSeen(routingId: Buffer, heartbeat: boolean): void;
-  /** A peer sent `[routing id, '']`: its probe, or a ROUTER_NOTIFY connect or disconnect. */
+  /** `[routing id, '']`: a connect notice (ROUTER_NOTIFY), or a peer's probe. */
   onEmptyMessage(routingId: Buffer): void;
+  /** The socket's own notice that a connection closed (see {@link SocketHandlers.disconnected}). */
+  onDisconnect(routingId: Buffer): void;
+  /**
+   * The serial of the connection a routing id names now; undefined when it
+   * names none. A reply goes out only if its call's routing id still names
+   * the connection the call came on: a routing id can pass to a new
+   * connection while a handler runs.
+   */
+  connectionOf(routingId: Buffer): number | undefined;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -70,7 +79,8 @@ export class RpcPeer implements PeerControl {
       sendTracebacks: options.sendTracebacks ?? true,
       logger: this.logger,
     });
-    this.socket = new RouterSocket(socketOptions, (frames) => this.receive(frames));
+    const handlers: SocketHandlers = { message: (frames) => this.receive(frames), disconnected: (id) => this.hooks.onDisconnect(id) };
+    this.socket = new RouterSocket(socketOptions, handlers);
   }
 
   /** Puts an authentication layer between the socket and the dispatcher. */
@@ -215,14 +225,20 @@ export class RpcPeer implements PeerControl {
     }
   }
 
+  /** Runs a WORK, and replies on the connection it came on. */
   private serve(envelope: Envelope, id: Buffer, work: Work, identity: string | undefined): void {
+    const connection = this.hooks.connectionOf(envelope[0]);
     const context: CallContext = { peer: envelope[0], method: work.method, messageId: id, identity };
-    void this.dispatcher.dispatch(work, context).then((outcome) => this.reply(envelope, id, work.method, outcome));
+    void this.dispatcher.dispatch(work, context).then((outcome) => this.reply(envelope, id, work.method, outcome, connection));
   }
 
-  private reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome): void {
+  private reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, connection: number | undefined): void {
     if (this.closed) {
       this.logger.debug("reply dropped: the peer is closed", { method });
+      return;
+    }
+    if (connection === undefined || this.hooks.connectionOf(envelope[0]) !== connection) {
+      this.logger.debug("reply dropped: the connection that made the call has closed", { peer: envelope[0], method });
       return;
     }
     try {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { type Context, type EventOfType, type EventType, Router } from "zeromq";
 import { ClosedError, UnreachableError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -9,7 +10,12 @@ export interface RouterSocketOptions {
   readonly routingId?: string;
   /** ZMQ_PROBE_ROUTER: a client announces itself as soon as its connection is up. */
   readonly probeRouter?: boolean;
-  /** ZMQ_ROUTER_NOTIFY: an empty message `[routing id, '']` when a peer connects and when it disconnects. */
+  /**
+   * Tell connections from disconnections: ZMQ_ROUTER_NOTIFY delivers `[routing id, '']`
+   * when a connection comes up, and ZMQ_DISCONNECT_MSG a message of this
+   * socket's own secret when it goes, reported through
+   * {@link SocketHandlers.disconnected}.
+   */
   readonly notify?: boolean;
   /** The ZeroMQ context; a secured server has its own, for its own ZAP handler. */
   readonly context?: Context;
@@ -18,17 +24,36 @@ export interface RouterSocketOptions {
   readonly logger: Logger;
 }
 
-/** ZMQ_ROUTER_NOTIFY, a draft option zeromq.js does not wrap; 3 = connect and disconnect. */
+/** ZMQ_ROUTER_NOTIFY and ZMQ_DISCONNECT_MSG, draft options zeromq.js does not wrap. */
 const ZMQ_ROUTER_NOTIFY = 97;
+const ZMQ_NOTIFY_CONNECT = 1;
+const ZMQ_DISCONNECT_MSG = 111;
 
 class NotifyingRouter extends Router {
-  enableNotify(): void {
-    this.setInt32Option(ZMQ_ROUTER_NOTIFY, 3);
+  /**
+   * An empty message on connect, and `secret` on disconnect. ROUTER_NOTIFY's
+   * own disconnect notice is an empty message too, which any peer can send
+   * (a probe is one): no count of empty messages can tell them apart. The
+   * secret never leaves this process, so no peer can forge a disconnect.
+   */
+  enableNotify(secret: Buffer): void {
+    this.setInt32Option(ZMQ_ROUTER_NOTIFY, ZMQ_NOTIFY_CONNECT);
+    this.setStringOption(ZMQ_DISCONNECT_MSG, secret);
   }
 }
 
-/** Receives every multipart message, envelope included. It must not throw; if it does, the error is logged. */
-export type FrameHandler = (frames: Buffer[]) => void;
+/** What a socket reports. Handlers must not throw; if one does, the error is logged. */
+export interface SocketHandlers {
+  /** Every multipart message, envelope included; a connect notice is `[routing id, '']`. */
+  message(frames: Buffer[]): void;
+  /**
+   * A connection closed (with `notify` on). It comes after every message of
+   * that connection, and before any message of a later connection under the
+   * same routing id: libzmq hands a routing id to a new connection only once
+   * the old one's pipe, this notice included, has been read.
+   */
+  disconnected(routingId: Buffer): void;
+}
 
 /** How long a message may wait to be taken by ZeroMQ. */
 export interface SendPolicy {
@@ -69,8 +94,9 @@ export class RouterSocket {
   private draining = false;
   private closed = false;
   private readonly logger: Logger;
+  private readonly disconnectSecret: Buffer | undefined;
 
-  constructor(options: RouterSocketOptions, onMessage: FrameHandler) {
+  constructor(options: RouterSocketOptions, handlers: SocketHandlers) {
     this.logger = options.logger;
     this.socket = new NotifyingRouter({
       mandatory: true,
@@ -82,8 +108,11 @@ export class RouterSocket {
       ...(options.probeRouter ? { probeRouter: true } : {}),
       ...mechanismOptions(options.mechanism),
     });
-    if (options.notify) this.socket.enableNotify();
-    void this.receiveLoop(onMessage);
+    if (options.notify) {
+      this.disconnectSecret = randomBytes(32);
+      this.socket.enableNotify(this.disconnectSecret);
+    }
+    void this.receiveLoop(handlers);
   }
 
   /** Binds and returns the actual endpoint, so `tcp://127.0.0.1:*` tells its port. */
@@ -164,7 +193,7 @@ export class RouterSocket {
     );
   }
 
-  private async receiveLoop(onMessage: FrameHandler): Promise<void> {
+  private async receiveLoop(handlers: SocketHandlers): Promise<void> {
     while (!this.closed) {
       let frames: Buffer[];
       try {
@@ -176,7 +205,8 @@ export class RouterSocket {
         continue;
       }
       try {
-        onMessage(frames);
+        if (this.disconnectSecret !== undefined && frames.length === 2 && frames[1]?.equals(this.disconnectSecret)) handlers.disconnected(frames[0] as Buffer);
+        else handlers.message(frames);
       } catch (error) {
         this.logger.error("message handler threw; the receive loop goes on", { error });
       }
