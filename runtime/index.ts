@@ -10,6 +10,7 @@ export {
   ClosedError,
   EncodeError,
   HandshakeError,
+  OverloadedError,
   PeerLostError,
   PSEUD_ERROR_CODES,
   ProtocolError,
@@ -26,10 +27,24 @@ export {
 } from "./errors.js";
 export { DEFAULT_INTERVAL_MS, DEFAULT_MAX_MISSED, IntervalHeartbeat } from "./heartbeat/interval.js";
 export type { HeartbeatHost, HeartbeatOptions, HeartbeatPlugin } from "./heartbeat/plugin.js";
+export {
+  DEFAULT_LIMITS,
+  DEFAULT_MAX_BYTES_IN_FLIGHT,
+  DEFAULT_MAX_BYTES_IN_FLIGHT_PER_PEER,
+  DEFAULT_MAX_CALLS_IN_FLIGHT,
+  DEFAULT_MAX_CALLS_IN_FLIGHT_PER_PEER,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  DEFAULT_MAX_PENDING_CALLS,
+  DEFAULT_MAX_QUEUED_MESSAGES,
+  DEFAULT_RECEIVE_HIGH_WATER_MARK,
+  DEFAULT_SEND_HIGH_WATER_MARK,
+  type Limits,
+  resolveLimits,
+} from "./limits.js";
 export { consoleLogger, type LogFields, type Logger, type LogLevel, silentLogger } from "./logger.js";
 export { type CallContext, DEFAULT_DOMAIN, type Predicate } from "./peer/call-context.js";
 export type { ContextHandler, Handler, RegisterOptions } from "./peer/registry.js";
-export { type CallOptions, DEFAULT_TIMEOUT_MS, type PeerOptions } from "./peer/rpc-peer.js";
+export { type CallOptions, DEFAULT_TIMEOUT_MS, type LoadSnapshot, type PeerOptions } from "./peer/rpc-peer.js";
 export { decodeValue, encodeValue } from "./protocol/codec.js";
 export { type Credential, type Decoded, decodeFrames, encodeMessage, type Failure, type Message, type Work } from "./protocol/frames.js";
 export { newMessageId } from "./protocol/message-id.js";

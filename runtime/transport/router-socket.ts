@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type Context, type EventOfType, type EventType, Router } from "zeromq";
-import { ClosedError, UnreachableError } from "../errors.js";
+import { ClosedError, OverloadedError, UnreachableError } from "../errors.js";
+import type { Limits } from "../limits.js";
 import type { Logger } from "../logger.js";
 import type { ClientMechanism, ServerMechanism } from "../security/plugin.js";
 
@@ -21,6 +22,8 @@ export interface RouterSocketOptions {
   readonly context?: Context;
   /** CURVE or PLAIN, as the server or the client side. */
   readonly mechanism?: ServerMechanism | ClientMechanism;
+  /** Message size, high-water marks and the bound of the send queue. */
+  readonly limits: Pick<Limits, "maxMessageSize" | "sendHighWaterMark" | "receiveHighWaterMark" | "maxQueuedMessages">;
   readonly logger: Logger;
 }
 
@@ -87,10 +90,17 @@ const RETRY_DELAYS_MS = [1, 5, 10, 20, 50, 100] as const;
  *
  * `handover` stays off, unlike the reference: with it, any peer that claims a
  * connected peer's routing id would take over that peer's connection.
+ *
+ * Every message accepted by `send` counts against `maxQueuedMessages` until
+ * ZeroMQ takes it or it fails, retries included: the queue cannot grow
+ * without bound when peers stop reading.
  */
 export class RouterSocket {
   private readonly socket: NotifyingRouter;
   private readonly queue: Outgoing[] = [];
+  /** Messages accepted and not yet settled: queued, being sent, or waiting to retry. */
+  private outstanding = 0;
+  private readonly maxQueued: number;
   private draining = false;
   private closed = false;
   private readonly logger: Logger;
@@ -98,11 +108,15 @@ export class RouterSocket {
 
   constructor(options: RouterSocketOptions, handlers: SocketHandlers) {
     this.logger = options.logger;
+    this.maxQueued = options.limits.maxQueuedMessages;
     this.socket = new NotifyingRouter({
       mandatory: true,
       handover: false,
       sendTimeout: 0,
       linger: 100,
+      maxMessageSize: options.limits.maxMessageSize,
+      sendHighWaterMark: options.limits.sendHighWaterMark,
+      receiveHighWaterMark: options.limits.receiveHighWaterMark,
       ...(options.context === undefined ? {} : { context: options.context }),
       ...(options.routingId === undefined ? {} : { routingId: options.routingId }),
       ...(options.probeRouter ? { probeRouter: true } : {}),
@@ -113,6 +127,11 @@ export class RouterSocket {
       this.socket.enableNotify(this.disconnectSecret);
     }
     void this.receiveLoop(handlers);
+  }
+
+  /** Messages accepted by `send` and not yet taken by ZeroMQ or failed. */
+  get queued(): number {
+    return this.outstanding;
   }
 
   /** Binds and returns the actual endpoint, so `tcp://127.0.0.1:*` tells its port. */
@@ -133,13 +152,18 @@ export class RouterSocket {
    * it. Rejects with {@link UnreachableError} when the destination is not
    * connected (at once, or at the deadline if the policy waits for it), with
    * {@link UnreachableError} too when its queue stays full until the deadline,
-   * and with {@link ClosedError} when the socket closes first.
+   * with {@link OverloadedError} at once when `maxQueuedMessages` are already
+   * outstanding, and with {@link ClosedError} when the socket closes first.
    */
   send(frames: Buffer[], policy: SendPolicy): Promise<void> {
     if (this.closed) return Promise.reject(new ClosedError("socket is closed"));
-    return new Promise((resolve, reject) => {
+    if (this.outstanding >= this.maxQueued) {
+      return Promise.reject(new OverloadedError(`the send queue holds ${this.outstanding} messages (limits.maxQueuedMessages): this one was not sent`));
+    }
+    this.outstanding++;
+    return new Promise<void>((resolve, reject) => {
       this.enqueue({ frames, policy, attempt: 0, resolve, reject });
-    });
+    }).finally(() => this.outstanding--);
   }
 
   /** Listens to the socket's monitor events (handshakes, disconnects…). */
