@@ -29,6 +29,7 @@ export { DEFAULT_INTERVAL_MS, DEFAULT_MAX_MISSED, IntervalHeartbeat } from "./he
 export type { HeartbeatHost, HeartbeatOptions, HeartbeatPlugin } from "./heartbeat/plugin.js";
 export {
   DEFAULT_LIMITS,
+  DEFAULT_LOG_LINES_PER_SECOND,
   DEFAULT_MAX_BYTES_IN_FLIGHT,
   DEFAULT_MAX_BYTES_IN_FLIGHT_PER_PEER,
   DEFAULT_MAX_CALLS_IN_FLIGHT,

@@ -1,6 +1,6 @@
 /**
  * Every bound a peer puts on what the network can make it hold: message
- * size, queues, calls being served, calls awaiting replies. Each
+ * size, queues, calls being served, calls awaiting replies, log lines. Each
  * has a named default; a Server or Client takes overrides in its `limits`
  * option. Nothing here is unlimited: a limit that is hit refuses the excess
  * at once, clearly, rather than queueing it.
@@ -51,6 +51,9 @@ export const DEFAULT_MAX_PENDING_CALLS = 10_000;
  */
 export const DEFAULT_MAX_QUEUED_MESSAGES = 25_000;
 
+/** Log lines of one kind (one message text) per second; the rest are counted and reported with the next line of that kind. */
+export const DEFAULT_LOG_LINES_PER_SECOND = 10;
+
 /** The bounds of one Server or Client. See each default for its meaning. */
 export interface Limits {
   /** Largest frame received or sent, in bytes; -1 for none (not recommended). Default {@link DEFAULT_MAX_MESSAGE_SIZE}. */
@@ -71,6 +74,8 @@ export interface Limits {
   readonly maxPendingCalls: number;
   /** Default {@link DEFAULT_MAX_QUEUED_MESSAGES}. */
   readonly maxQueuedMessages: number;
+  /** Default {@link DEFAULT_LOG_LINES_PER_SECOND}. */
+  readonly logLinesPerSecond: number;
 }
 
 /** Every default, as one object. */
@@ -84,6 +89,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxBytesInFlight: DEFAULT_MAX_BYTES_IN_FLIGHT,
   maxPendingCalls: DEFAULT_MAX_PENDING_CALLS,
   maxQueuedMessages: DEFAULT_MAX_QUEUED_MESSAGES,
+  logLinesPerSecond: DEFAULT_LOG_LINES_PER_SECOND,
 });
 
 /**

@@ -9,6 +9,7 @@ import { Dispatcher, type Outcome } from "./dispatcher.js";
 import { type Envelope, type Guard, type PeerControl, REFUSED } from "./guard.js";
 import { InFlight } from "./in-flight.js";
 import { PendingCalls } from "./pending-calls.js";
+import { RateLimitedLogger } from "./rate-limited-logger.js";
 import { Registry } from "./registry.js";
 
 /** Per-call options, all optional. */
@@ -25,7 +26,11 @@ export interface PeerOptions {
   readonly logger?: Logger;
   /** Default call timeout in ms; the reference's is 5000. */
   readonly timeoutMs?: number;
-  /** Send a handler's stack trace with its ERROR (default true). */
+  /**
+   * Send a handler's stack trace with its ERROR (default false: a stack names
+   * the server's files and paths; the remote traceback is then empty, which
+   * the reference accepts). Handler exceptions are logged here either way.
+   */
   readonly sendTracebacks?: boolean;
   /** Bounds on messages, queues and calls; each left out keeps its default (see {@link Limits}). */
   readonly limits?: Partial<Limits>;
@@ -81,6 +86,7 @@ export class RpcPeer implements PeerControl {
   private readonly pending = new PendingCalls();
   private readonly dispatcher: Dispatcher;
   readonly socket: RouterSocket;
+  /** The caller's logger behind a rate limit: peers decide how often drops and handler errors happen. */
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   readonly limits: Limits;
@@ -94,11 +100,11 @@ export class RpcPeer implements PeerControl {
     private readonly hooks: PeerHooks,
   ) {
     this.limits = resolveLimits(options.limits);
-    this.logger = options.logger;
+    this.logger = new RateLimitedLogger(options.logger, this.limits.logLinesPerSecond);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.inFlight = new InFlight(this.limits);
     this.dispatcher = new Dispatcher(this.registry, {
-      sendTracebacks: options.sendTracebacks ?? true,
+      sendTracebacks: options.sendTracebacks ?? false,
       logger: this.logger,
     });
     const handlers: SocketHandlers = { message: (frames) => this.receive(frames), disconnected: (id) => this.hooks.onDisconnect(id) };
