@@ -49,6 +49,8 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
   private serverUp = false;
   /** Where connect() was pointed, for error messages. */
   private readonly endpoints: string[] = [];
+  /** The serial of the connection to the server, one more for each that closed: a reply to the server's call must not go to a later one. */
+  private connection = 0;
   /** Dynamic calls by property access, untyped: `client.remote.string.lower("ABC")`. */
   readonly remote: RemoteProxy;
 
@@ -69,7 +71,12 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     this.peer = new RpcPeer(
       { probeRouter: true, routingId, logger, describePeer, ...(plugin ? { mechanism: plugin.mechanism } : {}) },
       { ...options, logger },
-      { onPeerSeen: (id, heartbeat) => this.heartbeat?.alive(id, heartbeat), onEmptyMessage: () => {} },
+      {
+        onPeerSeen: (id, heartbeat) => this.heartbeat?.alive(id, heartbeat),
+        onEmptyMessage: () => {},
+        onDisconnect: () => {}, // a client's socket does not notify: the monitor's "disconnect" tells it
+        connectionOf: () => this.connection,
+      },
     );
     const guard = new ClientGuard(plugin, routingId, this.peer, logger);
     this.peer.setGuard(guard);
@@ -84,6 +91,7 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     });
     this.peer.socket.onEvent("disconnect", () => {
       guard.reset();
+      this.connection++;
       this.serverLost("connection closed");
     });
     this.heartbeat = heartbeatPlugin(options.heartbeat);

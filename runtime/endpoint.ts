@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Predicate } from "./peer/call-context.js";
 import type { ContextHandler, Handler, RegisterOptions } from "./peer/registry.js";
-import type { RpcPeer } from "./peer/rpc-peer.js";
+import type { LoadSnapshot, RpcPeer } from "./peer/rpc-peer.js";
 
 /** Registration options of a handler that takes the call context as its first argument. */
 export interface ContextRegisterOptions extends RegisterOptions {
@@ -36,6 +36,11 @@ export abstract class Endpoint<Events extends Record<keyof Events, unknown[]>> e
   /** Sets the predicate that admits callers to a domain's registrations. */
   setPredicate(domain: string, predicate: Predicate): void {
     this.peer.setPredicate(domain, predicate);
+  }
+
+  /** What this peer holds now (calls in flight, pending calls, queued messages), to compare with its limits. */
+  load(): LoadSnapshot {
+    return this.peer.load();
   }
 
   /** Fails pending calls with ClosedError and closes the socket. Idempotent. */

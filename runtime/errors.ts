@@ -19,6 +19,7 @@ export const PSEUD_ERROR_CODES = [
   "CLOSED",
   "ABORTED",
   "INTERNAL",
+  "OVERLOADED",
 ] as const;
 
 /** The code of a {@link PseudError}. */
@@ -193,6 +194,17 @@ export class InternalError extends PseudError {
 }
 
 /**
+ * A limit was reached, so the call was refused before it ran: too many calls
+ * in flight at the remote peer (an ERROR `OverloadedError`), or too many
+ * calls pending or messages queued here. The call had no effect; it may be
+ * retried later.
+ */
+export class OverloadedError extends PseudError {
+  readonly code = "OVERLOADED";
+  override name = "OverloadedError";
+}
+
+/**
  * Rebuilds the error a caller sees from an ERROR frame. The class name is a
  * stable contract (PROTOCOL.md): pseud's own names become their classes here,
  * everything else a {@link RemoteError}.
@@ -203,6 +215,8 @@ export function errorFromRemote(method: string, className: string, message: stri
       return new ServiceNotFoundError(method, message, traceback);
     case "UnauthorizedError":
       return new UnauthorizedError(message);
+    case "OverloadedError":
+      return new OverloadedError(message);
     default:
       return new RemoteError(className, message, traceback);
   }

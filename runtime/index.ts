@@ -5,7 +5,7 @@
  *
  * The runtime's layers, lowest first; a module imports only from its own
  * layer or lower ones (test/runtime/layers.test.ts checks it):
- * errors.ts, logger.ts, validation.ts → protocol/ → transport/ → heartbeat/
+ * errors.ts, logger.ts, limits.ts, validation.ts → protocol/ → transport/ → heartbeat/
  * → peer/ → security/ → the public faces (caller.ts, endpoint.ts, client.ts,
  * server.ts, this file).
  */
@@ -18,6 +18,7 @@ export {
   EncodeError,
   HandshakeError,
   InternalError,
+  OverloadedError,
   PeerLostError,
   PSEUD_ERROR_CODES,
   ProtocolError,
@@ -34,10 +35,25 @@ export {
 } from "./errors.js";
 export { DEFAULT_INTERVAL_MS, DEFAULT_MAX_MISSED, IntervalHeartbeat } from "./heartbeat/interval.js";
 export type { HeartbeatHost, HeartbeatOptions, HeartbeatPlugin } from "./heartbeat/plugin.js";
+export {
+  DEFAULT_LIMITS,
+  DEFAULT_LOG_LINES_PER_SECOND,
+  DEFAULT_MAX_BYTES_IN_FLIGHT,
+  DEFAULT_MAX_BYTES_IN_FLIGHT_PER_PEER,
+  DEFAULT_MAX_CALLS_IN_FLIGHT,
+  DEFAULT_MAX_CALLS_IN_FLIGHT_PER_PEER,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  DEFAULT_MAX_PENDING_CALLS,
+  DEFAULT_MAX_QUEUED_MESSAGES,
+  DEFAULT_RECEIVE_HIGH_WATER_MARK,
+  DEFAULT_SEND_HIGH_WATER_MARK,
+  type Limits,
+  resolveLimits,
+} from "./limits.js";
 export { consoleLogger, type LogFields, type Logger, type LogLevel, silentLogger } from "./logger.js";
 export { type CallContext, DEFAULT_DOMAIN, type Predicate } from "./peer/call-context.js";
 export type { ContextHandler, Handler, RegisterOptions } from "./peer/registry.js";
-export { type CallOptions, DEFAULT_TIMEOUT_MS, type PeerOptions } from "./peer/rpc-peer.js";
+export { type CallOptions, DEFAULT_TIMEOUT_MS, type LoadSnapshot, type PeerOptions } from "./peer/rpc-peer.js";
 export { type ParamValidator, validateArguments, validateResult, type Validator } from "./validation.js";
 export { type ClientSecurity, type ServerSecurity } from "./security/config.js";
 export { generateKeyPair, type KeyInput, KeyError, type KeyPair, type KeyPairInput, loadKey, loadKeyPair } from "./security/keys.js";

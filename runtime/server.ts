@@ -45,13 +45,17 @@ export interface PeerCaller extends Caller {
   readonly remote: RemoteProxy;
 }
 
+/**
+ * One open connection, from its connect notice to its disconnect notice (see
+ * RouterSocket): the table holds exactly the connections that are open, so
+ * it never outgrows them, whatever peers send.
+ */
 interface PeerState {
   readonly routingId: Buffer;
+  /** This connection's serial: a routing id may name another connection later, and a reply must not follow it there. */
+  readonly connection: number;
   readonly connectedAt: number;
   lastSeenAt: number;
-  /** Empty messages seen: ROUTER_NOTIFY's connect, then maybe the peer's probe. */
-  empties: number;
-  sawData: boolean;
   /** Listed in peers() and announced: a peer that must authenticate is admitted once it has. */
   admitted: boolean;
 }
@@ -70,6 +74,7 @@ interface PeerState {
 export class Server extends Endpoint<ServerEvents> {
   protected readonly peer: RpcPeer;
   private readonly known = new Map<string, PeerState>();
+  private connections = 0;
   private readonly plugin: ServerPlugin | undefined;
   private readonly guard: ServerGuard | undefined;
   private readonly context: Context | undefined;
@@ -90,7 +95,15 @@ export class Server extends Endpoint<ServerEvents> {
     this.peer = new RpcPeer(
       { routingId: name, notify: true, logger: this.logger, ...(this.context ? { context: this.context } : {}), ...(this.plugin ? { mechanism: this.plugin.mechanism } : {}) },
       { ...options, logger: this.logger },
-      { onPeerSeen: (id, heartbeat) => this.seen(id, heartbeat), onEmptyMessage: (id) => this.empty(id) },
+      {
+        onPeerSeen: (id, heartbeat) => this.seen(id, heartbeat),
+        onEmptyMessage: (id) => this.empty(id),
+        onDisconnect: (id) => {
+          const state = this.known.get(id.toString("latin1"));
+          if (state) this.lost(state, "disconnected");
+        },
+        connectionOf: (id) => this.known.get(id.toString("latin1"))?.connection,
+      },
     );
     if (this.plugin) {
       this.guard = new ServerGuard(this.plugin, this.peer, this.logger, (id) => this.authenticated(id));
@@ -152,8 +165,8 @@ export class Server extends Endpoint<ServerEvents> {
   }
 
   private seen(routingId: Buffer, heartbeat: boolean): void {
+    // A connection's connect notice comes first; a routing id forgotten for its silence, then heard again, is taken up again.
     const state = this.known.get(routingId.toString("latin1")) ?? this.connected(routingId);
-    state.sawData = true;
     // A peer that has not authenticated where it must is no one yet: its heartbeats are ignored.
     if (!state.admitted) return;
     state.lastSeenAt = Date.now();
@@ -161,27 +174,19 @@ export class Server extends Endpoint<ServerEvents> {
   }
 
   /**
-   * `[routing id, '']`: ROUTER_NOTIFY's connect, the peer's probe right
-   * after it, or ROUTER_NOTIFY's disconnect. A peer probes before it sends
-   * anything else, so a second empty message before any data is its probe.
+   * `[routing id, '']`: the connect notice of a new connection when the
+   * routing id names none; otherwise the peer's own empty message (its probe,
+   * or anything it likes), which changes nothing. Disconnects have a notice
+   * of their own, which no peer can send.
    */
   private empty(routingId: Buffer): void {
-    const state = this.known.get(routingId.toString("latin1"));
-    if (state === undefined) {
-      this.connected(routingId);
-      return;
-    }
-    if (!state.sawData && state.empties === 1) {
-      state.empties++;
-      return;
-    }
-    this.lost(state, "disconnected");
+    if (!this.known.has(routingId.toString("latin1"))) this.connected(routingId);
   }
 
   private connected(routingId: Buffer): PeerState {
     const now = Date.now();
     const admitted = this.plugin?.binding !== "everyone";
-    const state: PeerState = { routingId: Buffer.from(routingId), connectedAt: now, lastSeenAt: now, empties: 1, sawData: false, admitted };
+    const state: PeerState = { routingId: Buffer.from(routingId), connection: ++this.connections, connectedAt: now, lastSeenAt: now, admitted };
     this.known.set(routingId.toString("latin1"), state);
     if (admitted) this.emit("peer:connected", this.info(state));
     this.guard?.connected(state.routingId);
@@ -195,6 +200,7 @@ export class Server extends Endpoint<ServerEvents> {
     this.heartbeat?.forget(state.routingId);
     const who = info.identity ?? `0x${state.routingId.toString("hex")}`;
     this.peer.failCallsTo(state.routingId, () => new PeerLostError(`client ${who} is gone (${reason})`));
+    this.logger.debug("connection forgotten", { peer: state.routingId, reason, announced: state.admitted });
     if (state.admitted) this.emit("peer:lost", info, reason);
   }
 

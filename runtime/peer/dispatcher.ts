@@ -9,8 +9,9 @@ export type Outcome = { readonly ok: true; readonly value: unknown } | { readonl
 
 /** How the dispatcher turns exceptions into ERROR bodies. */
 export interface DispatcherOptions {
-  /** Send the handler's stack as the remote traceback (default true); turn off to keep internals private. */
+  /** Send the handler's stack as the remote traceback; off keeps the server's files and paths private. */
   readonly sendTracebacks: boolean;
+  /** Where handler and predicate exceptions are logged, with their stacks; it should be rate-limited, since callers decide how often they happen. */
   readonly logger: Logger;
 }
 
@@ -40,6 +41,7 @@ export class Dispatcher {
     try {
       registration = await this.select(work.method, context);
     } catch (error) {
+      this.logThrown("a predicate threw; the call is answered with its error", work.method, context, error);
       return { ok: false, failure: this.failureOf(error) };
     }
     if (registration === undefined) {
@@ -59,6 +61,7 @@ export class Dispatcher {
       const value = registration.withContext ? handler(context, ...mapped.args) : handler(...mapped.args);
       return { ok: true, value: isThenable(value) ? await value : value };
     } catch (error) {
+      this.logThrown("a handler threw; the call is answered with its error", work.method, context, error);
       return { ok: false, failure: this.failureOf(error) };
     }
   }
@@ -73,6 +76,12 @@ export class Dispatcher {
       };
     }
     return { className: "Error", message: String(error), traceback: "" };
+  }
+
+  /** The server's side of an exception its caller gets: logged here with its stack, whether or not the stack is sent. */
+  private logThrown(message: string, method: string, context: CallContext, error: unknown): void {
+    const stack = error instanceof Error ? error.stack : undefined;
+    this.options.logger.error(message, { method, peer: context.peer, identity: context.identity, error, ...(stack === undefined ? {} : { stack }) });
   }
 
   private async select(method: string, context: CallContext): Promise<Registration | undefined> {

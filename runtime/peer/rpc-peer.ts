@@ -1,12 +1,15 @@
-import { ClosedError, EncodeError, errorFromRemote, PseudError } from "../errors.js";
+import { ClosedError, EncodeError, errorFromRemote, OverloadedError, PseudError } from "../errors.js";
+import { type Limits, overSize, resolveLimits } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
 import { newMessageId } from "../protocol/message-id.js";
-import { RouterSocket, type RouterSocketOptions } from "../transport/router-socket.js";
+import { RouterSocket, type RouterSocketOptions, type SendPolicy, type SocketHandlers } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";
 import { Dispatcher, type Outcome } from "./dispatcher.js";
 import { type Envelope, type Guard, type PeerControl, REFUSED } from "./guard.js";
+import { InFlight } from "./in-flight.js";
 import { PendingCalls } from "./pending-calls.js";
+import { RateLimitedLogger } from "./rate-limited-logger.js";
 import { Registry } from "./registry.js";
 
 /** Per-call options, all optional. */
@@ -23,19 +26,48 @@ export interface PeerOptions {
   readonly logger?: Logger;
   /** Default call timeout in ms; the reference's is 5000. */
   readonly timeoutMs?: number;
-  /** Send a handler's stack trace with its ERROR (default true). */
+  /**
+   * Send a handler's stack trace with its ERROR (default false: a stack names
+   * the server's files and paths; the remote traceback is then empty, which
+   * the reference accepts). Handler exceptions are logged here either way.
+   */
   readonly sendTracebacks?: boolean;
+  /** Bounds on messages, queues and calls; each left out keeps its default (see {@link Limits}). */
+  readonly limits?: Partial<Limits>;
+}
+
+/** What a peer holds now, against its {@link Limits}. */
+export interface LoadSnapshot {
+  /** Calls being served, replies not yet taken by ZeroMQ included. */
+  readonly callsInFlight: number;
+  /** Bytes of WORK of those calls. */
+  readonly bytesInFlight: number;
+  /** Calls made that await a reply. */
+  readonly pendingCalls: number;
+  /** Messages handed to the socket and not yet taken by ZeroMQ. */
+  readonly queuedMessages: number;
 }
 
 /** What a client or server hears from its peer layer. */
 export interface PeerHooks {
   /** A peer sent a message that decoded; `heartbeat` when it was a HEARTBEAT. */
   onPeerSeen(routingId: Buffer, heartbeat: boolean): void;
-  /** A peer sent `[routing id, '']`: its probe, or a ROUTER_NOTIFY connect or disconnect. */
+  /** `[routing id, '']`: a connect notice (ROUTER_NOTIFY), or a peer's probe. */
   onEmptyMessage(routingId: Buffer): void;
+  /** The socket's own notice that a connection closed (see {@link SocketHandlers.disconnected}). */
+  onDisconnect(routingId: Buffer): void;
+  /**
+   * The serial of the connection a routing id names now; undefined when it
+   * names none. A reply goes out only if its call's routing id still names
+   * the connection the call came on: a routing id can pass to a new
+   * connection while a handler runs.
+   */
+  connectionOf(routingId: Buffer): number | undefined;
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Taken by ZeroMQ at once, or dropped. */
+const NOW_OR_NEVER: SendPolicy = { deadline: 0, waitForPeer: false };
 const HEARTBEAT_FRAMES = encodeMessage({ type: "HEARTBEAT", id: EMPTY, text: "" });
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
@@ -54,23 +86,29 @@ export class RpcPeer implements PeerControl {
   private readonly pending = new PendingCalls();
   private readonly dispatcher: Dispatcher;
   readonly socket: RouterSocket;
+  /** The caller's logger behind a rate limit: peers decide how often drops and handler errors happen. */
   private readonly logger: Logger;
   private readonly timeoutMs: number;
+  readonly limits: Limits;
+  private readonly inFlight: InFlight;
   private guard: Guard | undefined;
   private closed = false;
 
   constructor(
-    socketOptions: RouterSocketOptions,
+    socketOptions: Omit<RouterSocketOptions, "limits">,
     options: PeerOptions & { readonly logger: Logger },
     private readonly hooks: PeerHooks,
   ) {
-    this.logger = options.logger;
+    this.limits = resolveLimits(options.limits);
+    this.logger = new RateLimitedLogger(options.logger, this.limits.logLinesPerSecond);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.inFlight = new InFlight(this.limits);
     this.dispatcher = new Dispatcher(this.registry, {
-      sendTracebacks: options.sendTracebacks ?? true,
+      sendTracebacks: options.sendTracebacks ?? false,
       logger: this.logger,
     });
-    this.socket = new RouterSocket(socketOptions, (frames) => this.receive(frames));
+    const handlers: SocketHandlers = { message: (frames) => this.receive(frames), disconnected: (id) => this.hooks.onDisconnect(id) };
+    this.socket = new RouterSocket({ ...socketOptions, limits: this.limits }, handlers);
   }
 
   /** Puts an authentication layer between the socket and the dispatcher. */
@@ -91,10 +129,15 @@ export class RpcPeer implements PeerControl {
     this.socket.connect(endpoint);
   }
 
+  /** What this peer holds now. */
+  load(): LoadSnapshot {
+    return { callsInFlight: this.inFlight.calls, bytesInFlight: this.inFlight.bytes, pendingCalls: this.pending.size, queuedMessages: this.socket.queued };
+  }
+
   /**
    * Calls `method` on the peer with routing id `peer`. Settles exactly once:
    * the result, a remote error, or a local TimeoutError, AbortedError,
-   * EncodeError, UnreachableError or ClosedError.
+   * EncodeError, UnreachableError, OverloadedError or ClosedError.
    *
    * @param waitForPeer whether a peer that is not connected is waited for (within the call's timeout) or fails the call at once.
    */
@@ -107,6 +150,9 @@ export class RpcPeer implements PeerControl {
     waitForPeer: boolean,
   ): Promise<unknown> {
     if (this.closed) return Promise.reject(new ClosedError(`cannot call ${method}: the peer is closed`));
+    if (this.pending.size >= this.limits.maxPendingCalls) {
+      return Promise.reject(new OverloadedError(`${this.pending.size} calls await their replies (limits.maxPendingCalls): ${method} was not sent`));
+    }
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const id = newMessageId();
     // Trailing undefined means "left out", as in JavaScript: the callee's defaults apply (a Python callee would get None).
@@ -115,7 +161,7 @@ export class RpcPeer implements PeerControl {
     if (end !== args.length) args = args.slice(0, end);
     let frames: Buffer[];
     try {
-      frames = [peer, EMPTY, ...encodeMessage({ type: "WORK", id, work: { method, args, kwargs } })];
+      frames = this.frame([peer, EMPTY], { type: "WORK", id, work: { method, args, kwargs } });
     } catch (error) {
       return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : PseudError.from(error));
     }
@@ -145,12 +191,16 @@ export class RpcPeer implements PeerControl {
 
   // PeerControl: what the guard may do.
 
-  /** Sends a message to a peer; throws EncodeError when its body cannot be encoded. One that cannot go is logged and dropped. */
+  /**
+   * Sends a message to a peer; throws EncodeError when its body cannot be
+   * encoded or is over the size limit. It goes now or never: one that cannot
+   * go at once (its peer is gone, or not reading) is logged and dropped, so
+   * that refusals and prompts to a peer that does not read never pile up in
+   * the send queue; only replies to calls that ran, and calls, wait there.
+   */
   send(envelope: Envelope, message: Message): void {
     if (this.closed) return;
-    this.socket.send([...envelope, ...encodeMessage(message)], this.replyPolicy()).catch((error: unknown) => {
-      this.logger.warn("message dropped: its peer is gone", { peer: envelope[0], type: message.type, error });
-    });
+    this.post(this.frame(envelope, message), message.type, NOW_OR_NEVER);
   }
 
   resend(id: Buffer): boolean {
@@ -168,12 +218,34 @@ export class RpcPeer implements PeerControl {
   /** Sends a HEARTBEAT (empty id, empty body); one that cannot go is dropped quietly: its peer's silence says the rest. */
   heartbeat(peer: Buffer): void {
     if (this.closed) return;
-    this.socket.send([peer, EMPTY, ...HEARTBEAT_FRAMES], { deadline: 0, waitForPeer: false }).catch((error: unknown) => {
+    this.socket.send([peer, EMPTY, ...HEARTBEAT_FRAMES], NOW_OR_NEVER).catch((error: unknown) => {
       this.logger.debug("heartbeat not sent", { peer, error });
     });
   }
 
-  private transmit(key: string, frames: Buffer[], policy: { deadline: number; waitForPeer: boolean }): void {
+  /** Envelope + encoded message; throws EncodeError when the message cannot be encoded or is too large to send. */
+  private frame(envelope: Envelope, message: Message): Buffer[] {
+    const frames = [...envelope, ...encodeMessage(message)];
+    const tooLarge = this.tooLarge(frames, message.type);
+    if (tooLarge !== undefined) throw new EncodeError(tooLarge);
+    return frames;
+  }
+
+  /** Why a frame is too large to send: a peer with our size limit would drop the whole connection for it. */
+  private tooLarge(frames: readonly Buffer[], type: Message["type"]): string | undefined {
+    const largest = Math.max(...frames.map((frame) => frame.length));
+    if (!overSize(this.limits, largest)) return undefined;
+    return `the ${type} is ${largest} bytes, over limits.maxMessageSize (${this.limits.maxMessageSize})`;
+  }
+
+  /** Hands frames to the socket; resolves once ZeroMQ took them or they were given up (logged), never rejects. */
+  private post(frames: Buffer[], type: Message["type"], policy: SendPolicy): Promise<void> {
+    return this.socket.send(frames, policy).catch((error: unknown) => {
+      this.logger.warn("message not sent", { peer: frames[0], type, error });
+    });
+  }
+
+  private transmit(key: string, frames: Buffer[], policy: SendPolicy): void {
     this.socket.send(frames, policy).catch((error: Error) => this.pending.reject(key, error));
   }
 
@@ -187,14 +259,15 @@ export class RpcPeer implements PeerControl {
     if (frames.length === 2 && second.length === 0) return this.hooks.onEmptyMessage(routingId);
     const delimited = second.length === 0;
     const envelope: Envelope = delimited ? [routingId, EMPTY] : [routingId];
-    const decoded = decodeFrames(delimited ? frames.slice(2) : frames.slice(1));
+    const body = delimited ? frames.slice(2) : frames.slice(1);
+    const decoded = decodeFrames(body);
     if (!decoded.ok) return this.refuse(envelope, decoded);
     const message = decoded.message;
     this.hooks.onPeerSeen(routingId, message.type === "HEARTBEAT");
     switch (message.type) {
       case "WORK": {
         const identity = this.guard ? this.guard.admitWork(envelope, message) : undefined;
-        if (identity !== REFUSED) this.serve(envelope, message.id, message.work, identity);
+        if (identity !== REFUSED) this.serve(envelope, message.id, message.work, identity, byteLength(body));
         return;
       }
       case "OK":
@@ -215,26 +288,54 @@ export class RpcPeer implements PeerControl {
     }
   }
 
-  private serve(envelope: Envelope, id: Buffer, work: Work, identity: string | undefined): void {
-    const context: CallContext = { peer: envelope[0], method: work.method, messageId: id, identity };
-    void this.dispatcher.dispatch(work, context).then((outcome) => this.reply(envelope, id, work.method, outcome));
+  /** Runs a WORK within the in-flight limits, and replies on the connection it came on. */
+  private serve(envelope: Envelope, id: Buffer, work: Work, identity: string | undefined, bytes: number): void {
+    const peer = envelope[0];
+    const connection = this.hooks.connectionOf(peer);
+    const admission = this.inFlight.admit(`${connection}:${peer.toString("latin1")}`, bytes);
+    if (!admission.ok) {
+      this.logger.warn("call refused: a limit is reached", { peer, method: work.method, limit: admission.limit });
+      this.send(envelope, { type: "ERROR", id, failure: { className: "OverloadedError", message: admission.message, traceback: "" } });
+      return;
+    }
+    const context: CallContext = { peer, method: work.method, messageId: id, identity };
+    void this.dispatcher
+      .dispatch(work, context)
+      .then((outcome) => this.reply(envelope, id, work.method, outcome, connection))
+      .finally(admission.release);
   }
 
-  private reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome): void {
+  private async reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, connection: number | undefined): Promise<void> {
     if (this.closed) {
       this.logger.debug("reply dropped: the peer is closed", { method });
       return;
     }
+    if (connection === undefined || this.hooks.connectionOf(envelope[0]) !== connection) {
+      this.logger.debug("reply dropped: the connection that made the call has closed", { peer: envelope[0], method });
+      return;
+    }
+    const message = toReply(id, outcome);
+    let frames: Buffer[];
     try {
-      this.send(envelope, toReply(id, outcome));
+      frames = [...envelope, ...encodeMessage(message)];
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      this.send(envelope, { type: "ERROR", id, failure: this.dispatcher.failureOf(new TypeError(`the result of ${method} cannot be encoded: ${why}`)) });
+      frames = this.frame(envelope, { type: "ERROR", id, failure: this.dispatcher.failureOf(new TypeError(`the result of ${method} cannot be encoded: ${why}`)) });
     }
+    const tooLarge = this.tooLarge(frames, message.type);
+    if (tooLarge !== undefined) {
+      frames = this.frame(envelope, { type: "ERROR", id, failure: this.dispatcher.failureOf(valueError(`the result of ${method} cannot be sent: ${tooLarge}`)) });
+    }
+    await this.post(frames, message.type, this.replyPolicy());
   }
 
-  /** A reply waits for room in its caller's queue as long as a call would wait for it; a caller that is gone is not waited for. */
-  private replyPolicy() {
+  /**
+   * A reply waits for room in its caller's queue as long as a call would wait
+   * for it; a caller that is gone is not waited for. Replies that wait are
+   * still in flight, so a caller that stops reading holds at most
+   * `maxCallsInFlightPerPeer` of them.
+   */
+  private replyPolicy(): SendPolicy {
     return { deadline: Date.now() + this.timeoutMs, waitForPeer: false };
   }
 
@@ -262,6 +363,19 @@ export class RpcPeer implements PeerControl {
       this.pending.settle(id.toString("latin1"), envelope[0].toString("latin1"), { ok: false, error });
     }
   }
+}
+
+function byteLength(frames: readonly Buffer[]): number {
+  let bytes = 0;
+  for (const frame of frames) bytes += frame.length;
+  return bytes;
+}
+
+/** Python's name for "this value will not do", so a Python caller gets the builtin. */
+function valueError(message: string): Error {
+  const error = new Error(message);
+  error.name = "ValueError";
+  return error;
 }
 
 function toReply(id: Buffer, outcome: Outcome): Message {

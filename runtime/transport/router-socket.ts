@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { type Context, type EventOfType, type EventType, Router } from "zeromq";
-import { ClosedError, PseudError, UnreachableError } from "../errors.js";
-import { checkEndpoint, endpointError } from "./endpoint-address.js";
-import { type FrameHandler, receiveLoop } from "./receive-loop.js";
+import { ClosedError, OverloadedError, PseudError, UnreachableError } from "../errors.js";
+import type { Limits } from "../limits.js";
 import type { Logger } from "../logger.js";
+import { checkEndpoint, endpointError } from "./endpoint-address.js";
 import type { ClientMechanism, ServerMechanism } from "./mechanism.js";
+import { receiveLoop } from "./receive-loop.js";
 
 /** How one ROUTER socket is set up. */
 export interface RouterSocketOptions {
@@ -11,26 +13,54 @@ export interface RouterSocketOptions {
   readonly routingId?: string;
   /** ZMQ_PROBE_ROUTER: a client announces itself as soon as its connection is up. */
   readonly probeRouter?: boolean;
-  /** ZMQ_ROUTER_NOTIFY: an empty message `[routing id, '']` when a peer connects and when it disconnects. */
+  /**
+   * Tell connections from disconnections: ZMQ_ROUTER_NOTIFY delivers `[routing id, '']`
+   * when a connection comes up, and ZMQ_DISCONNECT_MSG a message of this
+   * socket's own secret when it goes, reported through
+   * {@link SocketHandlers.disconnected}.
+   */
   readonly notify?: boolean;
   /** The ZeroMQ context; a secured server has its own, for its own ZAP handler. */
   readonly context?: Context;
   /** CURVE or PLAIN, as the server or the client side. */
   readonly mechanism?: ServerMechanism | ClientMechanism;
+  /** Message size, high-water marks and the bound of the send queue. */
+  readonly limits: Pick<Limits, "maxMessageSize" | "sendHighWaterMark" | "receiveHighWaterMark" | "maxQueuedMessages">;
   readonly logger: Logger;
   /** How errors name a destination, e.g. `server "greeter" at tcp://…`; by default its routing id, as text when printable. */
   readonly describePeer?: (routingId: Buffer) => string;
 }
 
-/** ZMQ_ROUTER_NOTIFY, a draft option zeromq.js does not wrap; 3 = connect and disconnect. */
+/** ZMQ_ROUTER_NOTIFY and ZMQ_DISCONNECT_MSG, draft options zeromq.js does not wrap. */
 const ZMQ_ROUTER_NOTIFY = 97;
+const ZMQ_NOTIFY_CONNECT = 1;
+const ZMQ_DISCONNECT_MSG = 111;
 
 class NotifyingRouter extends Router {
-  enableNotify(): void {
-    this.setInt32Option(ZMQ_ROUTER_NOTIFY, 3);
+  /**
+   * An empty message on connect, and `secret` on disconnect. ROUTER_NOTIFY's
+   * own disconnect notice is an empty message too, which any peer can send
+   * (a probe is one): no count of empty messages can tell them apart. The
+   * secret never leaves this process, so no peer can forge a disconnect.
+   */
+  enableNotify(secret: Buffer): void {
+    this.setInt32Option(ZMQ_ROUTER_NOTIFY, ZMQ_NOTIFY_CONNECT);
+    this.setStringOption(ZMQ_DISCONNECT_MSG, secret);
   }
 }
 
+/** What a socket reports. Handlers must not throw; if one does, the error is logged. */
+export interface SocketHandlers {
+  /** Every multipart message, envelope included; a connect notice is `[routing id, '']`. */
+  message(frames: Buffer[]): void;
+  /**
+   * A connection closed (with `notify` on). It comes after every message of
+   * that connection, and before any message of a later connection under the
+   * same routing id: libzmq hands a routing id to a new connection only once
+   * the old one's pipe, this notice included, has been read.
+   */
+  disconnected(routingId: Buffer): void;
+}
 
 /** How long a message may wait to be taken by ZeroMQ. */
 export interface SendPolicy {
@@ -64,30 +94,50 @@ const RETRY_DELAYS_MS = [1, 5, 10, 20, 50, 100] as const;
  *
  * `handover` stays off, unlike the reference: with it, any peer that claims a
  * connected peer's routing id would take over that peer's connection.
+ *
+ * Every message accepted by `send` counts against `maxQueuedMessages` until
+ * ZeroMQ takes it or it fails, retries included: the queue cannot grow
+ * without bound when peers stop reading.
  */
 export class RouterSocket {
   private readonly socket: NotifyingRouter;
   private readonly queue: Outgoing[] = [];
+  /** Messages accepted and not yet settled: queued, being sent, or waiting to retry. */
+  private outstanding = 0;
+  private readonly maxQueued: number;
   private draining = false;
   private closed = false;
   private readonly logger: Logger;
   private readonly describePeer: (routingId: Buffer) => string;
+  private readonly disconnectSecret: Buffer | undefined;
 
-  constructor(options: RouterSocketOptions, onMessage: FrameHandler) {
+  constructor(options: RouterSocketOptions, handlers: SocketHandlers) {
     this.logger = options.logger;
     this.describePeer = options.describePeer ?? routingIdText;
+    this.maxQueued = options.limits.maxQueuedMessages;
     this.socket = new NotifyingRouter({
       mandatory: true,
       handover: false,
       sendTimeout: 0,
       linger: 100,
+      maxMessageSize: options.limits.maxMessageSize,
+      sendHighWaterMark: options.limits.sendHighWaterMark,
+      receiveHighWaterMark: options.limits.receiveHighWaterMark,
       ...(options.context === undefined ? {} : { context: options.context }),
       ...(options.routingId === undefined ? {} : { routingId: options.routingId }),
       ...(options.probeRouter ? { probeRouter: true } : {}),
       ...mechanismOptions(options.mechanism),
     });
-    if (options.notify) this.socket.enableNotify();
-    void receiveLoop(this.socket, () => this.closed, onMessage, this.logger);
+    if (options.notify) {
+      this.disconnectSecret = randomBytes(32);
+      this.socket.enableNotify(this.disconnectSecret);
+    }
+    void receiveLoop(this.socket, () => this.closed, (frames) => this.deliver(frames, handlers), this.logger);
+  }
+
+  /** Messages accepted by `send` and not yet taken by ZeroMQ or failed. */
+  get queued(): number {
+    return this.outstanding;
   }
 
   /** Binds and returns the actual endpoint, so `tcp://127.0.0.1:*` tells its port. */
@@ -118,13 +168,18 @@ export class RouterSocket {
    * it. Rejects with {@link UnreachableError} when the destination is not
    * connected (at once, or at the deadline if the policy waits for it), with
    * {@link UnreachableError} too when its queue stays full until the deadline,
-   * and with {@link ClosedError} when the socket closes first.
+   * with {@link OverloadedError} at once when `maxQueuedMessages` are already
+   * outstanding, and with {@link ClosedError} when the socket closes first.
    */
   send(frames: Buffer[], policy: SendPolicy): Promise<void> {
     if (this.closed) return Promise.reject(new ClosedError("socket is closed"));
-    return new Promise((resolve, reject) => {
+    if (this.outstanding >= this.maxQueued) {
+      return Promise.reject(new OverloadedError(`the send queue holds ${this.outstanding} messages (limits.maxQueuedMessages): this one was not sent`));
+    }
+    this.outstanding++;
+    return new Promise<void>((resolve, reject) => {
       this.enqueue({ frames, policy, attempt: 0, resolve, reject });
-    });
+    }).finally(() => this.outstanding--);
   }
 
   /** Listens to the socket's monitor events (handshakes, disconnects…). */
@@ -178,7 +233,11 @@ export class RouterSocket {
     );
   }
 
-
+  /** A message to its handler: our own disconnect notice (the secret), or a peer's message. */
+  private deliver(frames: Buffer[], handlers: SocketHandlers): void {
+    if (this.disconnectSecret !== undefined && frames.length === 2 && frames[1]?.equals(this.disconnectSecret)) handlers.disconnected(frames[0] as Buffer);
+    else handlers.message(frames);
+  }
 
   private assertOpen(): void {
     if (this.closed) throw new ClosedError("socket is closed");

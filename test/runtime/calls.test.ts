@@ -31,25 +31,48 @@ describe("calls from client to server", () => {
     expect(await client.remote.string!.lower!("ABC")).toBe("abc");
   });
 
-  it("turns a handler's exception into a RemoteError with class, message and traceback", async () => {
-    const { server, client } = await pair();
+  it("turns a handler's exception into a RemoteError with class and message, keeps the stack private, and logs it", async () => {
+    const logger = new RecordingLogger();
+    const server = closeAfter(new Server("svc", { logger }));
+    const client = closeAfter(new Client("svc", { logger: silentLogger }));
+    client.connect(await server.bind("tcp://127.0.0.1:*"));
     server.register("fail", () => {
       throw new RangeError("out of range");
     });
     const error = await client.call("fail").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteError);
-    expect(error).toMatchObject({ code: "REMOTE", remoteClass: "RangeError", remoteMessage: "out of range" });
-    expect((error as RemoteError).remoteTraceback).toContain("calls.test.ts");
+    expect(error).toMatchObject({ code: "REMOTE", remoteClass: "RangeError", remoteMessage: "out of range", remoteTraceback: "" });
+    const line = await logger.waitFor((l) => l.message.startsWith("a handler threw"));
+    expect(line).toMatchObject({ level: "error", fields: { method: "fail" } });
+    expect(String(line.fields.stack)).toContain("calls.test.ts"); // the server's own log has the stack
   });
 
-  it("keeps tracebacks private when asked", async () => {
-    const server = closeAfter(new Server("quiet", { logger: silentLogger, sendTracebacks: false }));
-    const client = closeAfter(new Client("quiet", { logger: silentLogger }));
+  it("sends the handler's stack as the remote traceback when asked", async () => {
+    const server = closeAfter(new Server("loud", { logger: silentLogger, sendTracebacks: true }));
+    const client = closeAfter(new Client("loud", { logger: silentLogger }));
     client.connect(await server.bind("tcp://127.0.0.1:*"));
     server.register("fail", async () => {
       throw new TypeError("nope");
     });
-    await expect(client.call("fail")).rejects.toMatchObject({ remoteClass: "TypeError", remoteTraceback: "" });
+    const error = await client.call("fail").catch((e: unknown) => e);
+    expect(error).toMatchObject({ remoteClass: "TypeError", remoteMessage: "nope" });
+    expect((error as RemoteError).remoteTraceback).toContain("calls.test.ts");
+  });
+
+  it("logs a flood of handler exceptions at a bounded rate, counting what it held back", async () => {
+    const logger = new RecordingLogger();
+    const server = closeAfter(new Server("svc", { logger, limits: { logLinesPerSecond: 5 } }));
+    const client = closeAfter(new Client("svc", { logger: silentLogger }));
+    client.connect(await server.bind("tcp://127.0.0.1:*"));
+    server.register("fail", () => {
+      throw new Error("again");
+    });
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 200 }, () => client.call("fail").catch(() => undefined)));
+    const lines = logger.lines.filter((l) => l.message.startsWith("a handler threw"));
+    const seconds = Math.ceil((Date.now() - started) / 1_000);
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    expect(lines.length).toBeLessThanOrEqual(5 * (seconds + 1));
   });
 
   it("sends a thrown non-error, and an error whose name is no exception class, as Error", async () => {

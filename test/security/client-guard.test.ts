@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ClientPlugin, type Message, newMessageId, silentLogger, UnauthorizedError } from "pseud";
+import { type ClientPlugin, silentLogger, UnauthorizedError } from "pseud";
+import { type Message, newMessageId } from "pseud/protocol";
 import type { Envelope, PeerControl } from "../../runtime/peer/guard.js";
 import { ClientGuard, MAX_HELLO_RETRIES } from "../../runtime/security/client-guard.js";
 import { promptText } from "../../runtime/security/prompt.js";

@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { Context, Dealer } from "zeromq";
+import { type PeerInfo, Server, silentLogger } from "pseud";
+import { decodeFrames, encodeMessage, type Message, newMessageId } from "pseud/protocol";
+import { closeAfter, deferred, RecordingLogger } from "../helpers.js";
+import { openConnections } from "../tcp-state.js";
+
+/** The DEALERs' own context: closed sockets count against a context's 1,023 until libzmq's reaper frees them. */
+const context = new Context({ maxSockets: 8_192 });
+
+/** A DEALER whose own side of the ZMTP handshake is done: the server has had all it needs to take the connection up. */
+async function handshaken(endpoint: string, routingId?: string): Promise<Dealer> {
+  const socket = new Dealer({ context, linger: 0, receiveTimeout: 5_000, ...(routingId === undefined ? {} : { routingId }) });
+  const ready = new Promise<void>((resolve) => socket.events.on("handshake", () => resolve()));
+  socket.connect(endpoint);
+  await ready;
+  return socket;
+}
+
+async function nextMessage(socket: Dealer): Promise<Message> {
+  for (;;) {
+    const [, ...frames] = await socket.receive();
+    const decoded = decodeFrames(frames);
+    if (decoded.ok) return decoded.message;
+  }
+}
+
+/** Counts the server's announcements, by routing id. */
+function announcements(server: Server) {
+  const connected: PeerInfo[] = [];
+  const lost: [PeerInfo, string][] = [];
+  server.on("peer:connected", (peer) => connected.push(peer));
+  server.on("peer:lost", (peer, reason) => lost.push([peer, reason]));
+  return { connected, lost };
+}
+
+describe("the server's table of connections", () => {
+  it("forgets each of 2,000 connections that closed without a word, and announces each lost", async () => {
+    const server = closeAfter(new Server("svc", { logger: silentLogger }));
+    const endpoint = await server.bind("tcp://127.0.0.1:*");
+    const { connected, lost } = announcements(server);
+    // Batches of 50 stay under the listen backlog (ZMQ_BACKLOG, 100): a dropped SYN costs a 1 s retransmit.
+    for (let batch = 0; batch < 40; batch++) {
+      const dealers = await Promise.all(Array.from({ length: 50 }, () => handshaken(endpoint)));
+      for (const dealer of dealers) dealer.close();
+    }
+    await expect.poll(() => lost.length, { timeout: 15_000 }).toBe(2_000);
+    expect(connected).toHaveLength(2_000);
+    expect(lost.every(([, reason]) => reason === "disconnected")).toBe(true);
+    expect(new Set(lost.map(([peer]) => peer.routingId.toString("hex"))).size).toBe(2_000);
+    expect(server.peers()).toEqual([]);
+  });
+
+  it("forgets every connection that sent one call and quit at once, whether its call went out or not", async () => {
+    const server = closeAfter(new Server("svc", { logger: silentLogger }));
+    server.register("ping", () => "pong");
+    const endpoint = await server.bind("tcp://127.0.0.1:*");
+    const { connected, lost } = announcements(server);
+    for (let batch = 0; batch < 10; batch++) {
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          // No wait for anything: the connection may close before, during or after the server takes it up, the call sent or not.
+          const dealer = new Dealer({ context, linger: 0 });
+          dealer.connect(endpoint);
+          dealer.send(["", ...encodeMessage({ type: "WORK", id: newMessageId(), work: { method: "ping", args: [], kwargs: {} } })]).catch(() => {});
+          await new Promise((resolve) => setImmediate(resolve));
+          dealer.close();
+        }),
+      );
+    }
+    await expect.poll(() => openConnections(endpoint), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => lost.length).toBe(connected.length); // each notice is read soon after its socket closes
+    expect(connected.length).toBeGreaterThan(0);
+    expect(server.peers()).toEqual([]);
+  });
+
+  it("takes a peer's own empty messages for nothing: no disconnect, no second connect", async () => {
+    const server = closeAfter(new Server("svc", { logger: silentLogger }));
+    server.register("ping", () => "pong");
+    const endpoint = await server.bind("tcp://127.0.0.1:*");
+    const { connected, lost } = announcements(server);
+    const dealer = closeAfter(await handshaken(endpoint));
+    for (let i = 0; i < 5; i++) await dealer.send([""]); // what ROUTER_NOTIFY's own notices look like
+    const id = newMessageId();
+    await dealer.send(["", ...encodeMessage({ type: "WORK", id, work: { method: "ping", args: [], kwargs: {} } })]);
+    expect(await nextMessage(dealer)).toMatchObject({ type: "OK", value: "pong" });
+    expect(connected).toHaveLength(1);
+    expect(lost).toEqual([]);
+    expect(server.peers()).toHaveLength(1);
+    dealer.close();
+    await expect.poll(() => lost.length).toBe(1);
+    expect(connected).toHaveLength(1);
+    expect(server.peers()).toEqual([]);
+  });
+});
+
+describe("a reply goes only to the connection that made the call", () => {
+  it("is dropped when its caller left and a newcomer took the same routing id", async () => {
+    const logger = new RecordingLogger();
+    const server = closeAfter(new Server("svc", { logger }));
+    const started = deferred();
+    const release = deferred();
+    server.register("slow", async () => {
+      started.resolve();
+      await release.promise;
+      return "meant for the first connection";
+    });
+    server.register("ping", () => "pong");
+    const endpoint = await server.bind("tcp://127.0.0.1:*");
+    const routingId = "pseud:same-routing-id-000000";
+    const first = await handshaken(endpoint, routingId);
+    await first.send(["", ...encodeMessage({ type: "WORK", id: newMessageId(), work: { method: "slow", args: [], kwargs: {} } })]);
+    await started.promise;
+    const left = new Promise<void>((resolve) => server.once("peer:lost", () => resolve()));
+    first.close();
+    await left;
+    const joined = new Promise<PeerInfo>((resolve) => server.once("peer:connected", resolve));
+    const newcomer = closeAfter(await handshaken(endpoint, routingId));
+    expect((await joined).routingId.toString()).toBe(routingId);
+    release.resolve();
+    await logger.waitFor((line) => line.message === "reply dropped: the connection that made the call has closed");
+    const ping = newMessageId();
+    await newcomer.send(["", ...encodeMessage({ type: "WORK", id: ping, work: { method: "ping", args: [], kwargs: {} } })]);
+    const first_ = await nextMessage(newcomer); // one connection's messages keep their order: had the reply come, it would be first
+    expect(first_).toMatchObject({ type: "OK", value: "pong" });
+    expect(first_.id.equals(ping)).toBe(true);
+  });
+});
