@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Project } from "ts-morph";
 import { checkSchema } from "../ir/check.js";
@@ -52,7 +52,7 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
     } else {
       const loaded = await loadModule(file, tsconfig);
       if (!loaded.ok) {
-        diagnostics.push({ loc: loaded.loc ?? locationIn(root, file, 1, 1), message: `cannot load schema module: ${loaded.message}` });
+        diagnostics.push(...loadFailure(root, file, loaded.error));
         continue;
       }
       if (!Object.values(loaded.exports).some(isService))
@@ -72,9 +72,7 @@ function isService(value: unknown): boolean {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[Symbol.for("pseud.schema.service")] === true;
 }
 
-type Loaded =
-  | { ok: true; exports: Record<string, unknown> }
-  | { ok: false; message: string; loc?: { file: string; line: number; column: number } };
+type Loaded = { ok: true; exports: Record<string, unknown> } | { ok: false; error: unknown };
 
 /**
  * Loads a TypeScript schema module with tsx: it compiles on the fly (esbuild)
@@ -89,8 +87,30 @@ async function loadModule(file: string, tsconfig: string | undefined): Promise<L
     const exports = (await tsImport(url, { parentURL: import.meta.url, ...(tsconfig ? { tsconfig } : {}) })) as Record<string, unknown>;
     return { ok: true, exports };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message.split("\n")[0] ?? String(error) : String(error) };
+    return { ok: false, error };
   }
+}
+
+/** esbuild's lines in a failed transform: `/abs/file.ts:4:14: ERROR: Unexpected ","`, the column 0-based. */
+const ESBUILD_ERROR = /^(.+?):(\d+):(\d+): ERROR: (.*)$/;
+
+/**
+ * Why a module did not load, where it went wrong: a syntax error (esbuild's
+ * "Transform failed", which may be in a module the schema imports) at each
+ * of its places with esbuild's own words; anything else at the schema file.
+ */
+function loadFailure(root: string, file: string, error: unknown): Diagnostic[] {
+  const text = error instanceof Error ? error.message : String(error);
+  const [first = "", ...rest] = text.split("\n");
+  const syntax = first.startsWith("Transform failed")
+    ? rest.flatMap((line) => {
+        const match = ESBUILD_ERROR.exec(line);
+        if (!match) return [];
+        const [, at = file, lineNo = "1", column = "0", message = ""] = match;
+        return [{ loc: locationIn(root, resolve(at), Number(lineNo), Number(column) + 1), message: `cannot load schema module: ${message}` }];
+      })
+    : [];
+  return syntax.length > 0 ? syntax : [{ loc: locationIn(root, file, 1, 1), message: `cannot load schema module: ${first}` }];
 }
 
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
