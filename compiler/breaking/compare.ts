@@ -64,28 +64,41 @@ export function compareSchemas(old: IrSchema, next: IrSchema): Finding[] {
     for (const error of m.errors) if (!n.errors.includes(error)) add(rule("ERROR_REMOVED"), n.loc, subject, `${error}: `);
   }
 
+  /**
+   * Parameters are matched by name first: a name in both versions is one
+   * parameter, wherever it sits. Old and new parameters left unmatched are
+   * then paired by position (one slot renamed); the rest were removed or
+   * added. A kept parameter at another position is PARAM_REORDERED, once per
+   * method: positional callers' arguments land in another slot. So each
+   * changed slot gives one finding, not one per consequence.
+   */
   function compareParams(subject: string, before: readonly IrParam[], after: readonly IrParam[], loc: SourceLocation, role: Role): void {
     const client = role === "client";
     const rule = (id: string) => `${client ? "CLIENT_" : ""}${id}` as RuleId;
-    const names = (ps: readonly IrParam[]) => ps.map((p) => p.name);
-    const sameNames = before.length === after.length && [...names(before)].sort().join() === [...names(after)].sort().join();
-    const reordered = sameNames && names(before).join() !== names(after).join();
-    if (reordered) add(rule("PARAM_REORDERED"), loc, subject, `(${names(before).join(", ")}) → (${names(after).join(", ")}): `);
-    const count = Math.max(before.length, after.length);
-    for (let i = 0; i < count; i++) {
-      const o = before[i];
-      const p = reordered ? after.find((q) => q.name === o?.name) : after[i];
-      const at = `${subject}(${(p ?? o)?.name ?? ""})`;
-      if (o === undefined && p !== undefined) {
-        add(client ? "CLIENT_PARAM_ADDED" : p.optional ? "PARAM_ADDED_OPTIONAL" : "PARAM_ADDED_REQUIRED", loc, at);
-        continue;
-      }
-      if (o !== undefined && p === undefined) {
+    const names = (ps: readonly IrParam[]) => ps.map((p) => p.name).join(", ");
+    const kept = before.filter((o) => after.some((p) => p.name === o.name));
+    const unmatchedOld = before.filter((o) => !kept.includes(o));
+    const unmatchedNew = after.filter((p) => !before.some((o) => o.name === p.name));
+    if (kept.some((o) => before.indexOf(o) !== after.findIndex((p) => p.name === o.name)))
+      add(rule("PARAM_REORDERED"), loc, subject, `(${names(before)}) → (${names(after)}): `);
+    for (const o of kept) compareParam(o, after.find((p) => p.name === o.name) as IrParam);
+    for (const o of unmatchedOld) {
+      const p = unmatchedNew.find((q) => after.indexOf(q) === before.indexOf(o));
+      if (p === undefined) {
         add(client ? (o.optional ? "CLIENT_OPTIONAL_PARAM_REMOVED" : "CLIENT_PARAM_REMOVED") : "PARAM_REMOVED", loc, `${subject}(${o.name})`);
         continue;
       }
-      if (o === undefined || p === undefined) continue;
-      if (!reordered && o.name !== p.name) add(rule("PARAM_RENAMED"), loc, at, `${o.name} → ${p.name}: `);
+      add(rule("PARAM_RENAMED"), loc, `${subject}(${p.name})`, `${o.name} → ${p.name}: `);
+      compareParam(o, p);
+    }
+    for (const p of unmatchedNew) {
+      if (unmatchedOld.some((o) => before.indexOf(o) === after.indexOf(p))) continue; // a renamed slot, judged above
+      add(client ? "CLIENT_PARAM_ADDED" : p.optional ? "PARAM_ADDED_OPTIONAL" : "PARAM_ADDED_REQUIRED", loc, `${subject}(${p.name})`);
+    }
+
+    /** One parameter in both versions (by name, or by slot when renamed). */
+    function compareParam(o: IrParam, p: IrParam): void {
+      const at = `${subject}(${p.name})`;
       if (o.optional && !p.optional) add(rule("PARAM_MADE_REQUIRED"), loc, at);
       if (!o.optional && p.optional) add(rule("PARAM_MADE_OPTIONAL"), loc, at);
       const verdict = compareTypes(o.type, p.type);

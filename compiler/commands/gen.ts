@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { existsSync, type FSWatcher, mkdirSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import { formatDiagnostics } from "../diagnostics.js";
 import { writeSnapshot } from "../ir/snapshot.js";
 import { type Io, previouslyGenerated, readProject } from "./project.js";
@@ -68,7 +68,12 @@ export async function genCommand(args: readonly string[], io: Io): Promise<numbe
   return watchAndRegenerate(first.schemaFiles, config.root, join(config.root, config.out), once, io);
 }
 
-/** Generates again, debounced, whenever a file beside a schema changes; runs until interrupted. */
+/**
+ * Generates again, debounced, whenever a file beside a schema changes; runs
+ * until interrupted. Watches the root, every folder holding a schema, and
+ * every folder that appears under a watched one (with its sub-folders), for
+ * good: a schema written into a new folder later is seen too.
+ */
 function watchAndRegenerate(
   schemaFiles: readonly string[],
   root: string,
@@ -76,26 +81,61 @@ function watchAndRegenerate(
   once: () => Promise<{ code: number; schemaFiles: readonly string[] }>,
   io: Io,
 ): Promise<number> {
-  const folders = new Set([root, ...schemaFiles.map((f) => dirname(f))]);
+  const watchers = new Map<string, FSWatcher>();
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
-  const onChange = (folder: string) => (_event: string, name: string | Buffer | null) => {
-    const changed = name === null ? folder : join(folder, name.toString());
-    if (changed.startsWith(outDir)) return; // our own writes
+  const follow = (folder: string): void => {
+    if (watchers.has(folder) || isIgnored(folder)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(folder, (_event, name) => onChange(name === null ? folder : join(folder, name.toString())));
+    } catch {
+      return; // gone before we looked
+    }
+    watcher.on("error", () => unfollow(folder)); // the folder was removed
+    watchers.set(folder, watcher);
+    for (const entry of readdirSync(folder, { withFileTypes: true })) if (entry.isDirectory()) follow(join(folder, entry.name));
+  };
+  const unfollow = (folder: string): void => {
+    watchers.get(folder)?.close();
+    watchers.delete(folder);
+  };
+  /** Our output, dependencies and dot-folders (.git, breaking's scratch) are never schema folders. */
+  const isIgnored = (folder: string): boolean =>
+    folder === outDir ||
+    folder.startsWith(`${outDir}${sep}`) ||
+    relative(root, folder)
+      .split(sep)
+      .some((part) => part === "node_modules" || (part.startsWith(".") && part !== ".."));
+  const onChange = (changed: string): void => {
+    if (changed === outDir || changed.startsWith(`${outDir}${sep}`)) return; // our own writes
+    if (!watchers.has(changed) && isDirectory(changed)) follow(changed);
     clearTimeout(timer);
     timer = setTimeout(() => {
       running = running.then(async () => {
         io.err(`pseud gen: ${relative(io.cwd, changed)} changed; generating\n`);
-        await once();
+        const result = await once();
+        for (const file of result.schemaFiles) follow(dirname(file));
       });
     }, 100);
   };
-  const watchers = [...folders].map((folder) => watch(folder, onChange(folder)));
-  io.err(`pseud gen: watching ${folders.size} folder${folders.size === 1 ? "" : "s"}; Ctrl-C to stop\n`);
+  // The root alone, not its whole tree: only folders that hold schemas, and new ones, are followed.
+  watchers.set(root, watch(root, (_event, name) => onChange(name === null ? root : join(root, name.toString()))));
+  for (const file of schemaFiles) follow(dirname(file));
+  io.err(`pseud gen: watching ${watchers.size} folder${watchers.size === 1 ? "" : "s"}; Ctrl-C to stop\n`);
   return new Promise((resolve) => {
     process.once("SIGINT", () => {
-      for (const w of watchers) w.close();
+      clearTimeout(timer);
+      for (const w of watchers.values()) w.close();
       resolve(0);
     });
   });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

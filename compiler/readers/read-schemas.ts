@@ -1,13 +1,13 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { Project } from "ts-morph";
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { Node, Project, type SourceFile } from "ts-morph";
 import { checkSchema } from "../ir/check.js";
 import { sortBy } from "../ir/names.js";
-import type { Diagnostic, IrNamedType, IrSchema, IrService } from "../ir/types.js";
+import type { Diagnostic, IrNamedType, IrSchema } from "../ir/types.js";
 import { readInterfaceFile } from "./interfaces.js";
 import { locationIn } from "./source-files.js";
-import { readZodModule } from "./zod.js";
+import { nameSharedSchemas, type ReadResult, readZodModule, type ZodModule } from "./zod.js";
 import { indexZodDeclarations } from "./zod-locations.js";
 
 /** What reading a set of schema files gave: the IR, and every mistake found (none when it can be generated). */
@@ -26,8 +26,10 @@ export interface ReadOptions {
 
 /**
  * Reads schema files, each in its own format: a file with an interface
- * tagged `@service` is an interface schema (ts-morph); any other is a Zod
- * schema module, loaded with tsx. Then checks the whole.
+ * tagged `@service`, or one that exports only types, is an interface schema
+ * (ts-morph); any other is a Zod schema module, loaded with tsx. A module
+ * may hold services, shared named types, or both; one with neither adds
+ * nothing. Then checks the whole.
  */
 export async function readSchemas(files: readonly string[], options: ReadOptions): Promise<SchemaRead> {
   const { root } = options;
@@ -36,61 +38,130 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
   const project = tsconfig
     ? new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true })
     : new Project({ compilerOptions: { strict: true } });
-  const services: IrService[] = [];
-  const types: IrNamedType[] = [];
+  const results: ReadResult[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const [index, file] of files.entries()) {
-    options.onFile?.(file, index, files.length);
-    const source = project.addSourceFileAtPath(file);
-    const isInterfaceSchema = source
-      .getInterfaces()
-      .some((i) => i.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === "service")));
-    let result: { services: readonly IrService[]; types: readonly IrNamedType[]; diagnostics: readonly Diagnostic[] };
-    if (isInterfaceSchema) {
-      project.resolveSourceFileDependencies();
-      result = readInterfaceFile(root, project, file);
-    } else {
-      const loaded = await loadModule(file, tsconfig);
-      if (!loaded.ok) {
-        diagnostics.push({ loc: loaded.loc ?? locationIn(root, file, 1, 1), message: `cannot load schema module: ${loaded.message}` });
+  const zodModules: ZodModule[] = [];
+  const loader = await moduleLoader(tsconfig);
+  try {
+    for (const [index, file] of files.entries()) {
+      options.onFile?.(file, index, files.length);
+      const source = project.addSourceFileAtPath(file);
+      if (isInterfaceSchema(source)) {
+        project.resolveSourceFileDependencies();
+        results.push(readInterfaceFile(root, project, file));
         continue;
       }
-      if (!Object.values(loaded.exports).some(isService))
-        diagnostics.push({ loc: locationIn(root, file, 1, 1), message: "no service here: export a service(...) or an interface tagged @service" });
-      result = readZodModule(root, file, indexZodDeclarations(source), loaded.exports);
+      const loaded = await loader.load(file);
+      if (loaded.ok) zodModules.push({ file, index: indexZodDeclarations(source), exports: loaded.exports });
+      else diagnostics.push(...loadFailure(root, file, loaded.error));
     }
-    services.push(...result.services);
-    types.push(...result.types);
-    diagnostics.push(...result.diagnostics);
+  } finally {
+    await loader.close();
   }
+  // Every module is loaded before any is read, so a schema shared between modules has one name wherever it is used.
+  const names = nameSharedSchemas(zodModules);
+  for (const module of zodModules) results.push(readZodModule(root, module, names));
+
+  const services = results.flatMap((r) => r.services);
+  const types = uniqueDeclarations(results.flatMap((r) => r.types));
+  for (const r of results) diagnostics.push(...r.diagnostics);
+  const [first] = files;
+  if (services.length === 0 && types.length === 0 && diagnostics.length === 0 && first !== undefined)
+    diagnostics.push({ loc: locationIn(root, first, 1, 1), message: "nothing to generate: no schema file exports a service or a named type" });
   const schema: IrSchema = { services: sortBy(services, (s) => s.name), types: sortBy(types, (t) => t.name) };
   diagnostics.push(...checkSchema(schema));
   return { schema, diagnostics: dedupe(diagnostics) };
 }
 
-function isService(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[Symbol.for("pseud.schema.service")] === true;
+/** An interface declares a service, or the file exports types and nothing else (a module of shared types). */
+function isInterfaceSchema(source: SourceFile): boolean {
+  if (source.getInterfaces().some((i) => i.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === "service")))) return true;
+  const declarations = [...source.getExportedDeclarations().values()].flat();
+  return declarations.length > 0 && declarations.every((d) => Node.isInterfaceDeclaration(d) || Node.isTypeAliasDeclaration(d));
 }
 
-type Loaded =
-  | { ok: true; exports: Record<string, unknown> }
-  | { ok: false; message: string; loc?: { file: string; line: number; column: number } };
+/** Named types found twice (an interface types module read itself, and through a service that uses it) are one. */
+function uniqueDeclarations(types: readonly IrNamedType[]): IrNamedType[] {
+  const seen = new Set<string>();
+  return types.filter((t) => {
+    const key = `${t.name}\u0000${t.loc.file}:${t.loc.line}:${t.loc.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+type Loaded = { ok: true; exports: Record<string, unknown> } | { ok: false; error: unknown };
 
 /**
- * Loads a TypeScript schema module with tsx: it compiles on the fly (esbuild)
+ * Loads TypeScript schema modules with tsx: it compiles on the fly (esbuild)
  * and honours the project's tsconfig paths, and its source maps give the
- * schema API true positions for diagnostics. Each load is fresh, for --watch.
+ * schema API true positions for diagnostics. One loader is one module graph:
+ * a types module that two schema modules import is one instance, so a shared
+ * schema is the same object everywhere. That needs each file loaded the way
+ * its own imports are, by import() for an ES module and require() for a
+ * CommonJS one (the two keep separate module caches). Each read makes a
+ * fresh loader, so --watch sees edits.
  */
-async function loadModule(file: string, tsconfig: string | undefined): Promise<Loaded> {
+async function moduleLoader(tsconfig: string | undefined): Promise<{ load(file: string): Promise<Loaded>; close(): Promise<void> }> {
   process.setSourceMapsEnabled(true);
-  const { tsImport } = await import("tsx/esm/api");
-  try {
-    const url = `${pathToFileURL(file).href}?pseud=${Date.now()}`;
-    const exports = (await tsImport(url, { parentURL: import.meta.url, ...(tsconfig ? { tsconfig } : {}) })) as Record<string, unknown>;
-    return { ok: true, exports };
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message.split("\n")[0] ?? String(error) : String(error) };
+  const namespace = `pseud-${randomUUID()}`;
+  const [esm, cjs] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
+  const required = cjs.register({ namespace });
+  const imported = esm.register({ namespace, ...(tsconfig ? { tsconfig } : {}) });
+  return {
+    async load(file) {
+      try {
+        const exports: unknown = isEsModule(file) ? await imported.import(file, import.meta.url) : required.require(file, import.meta.url);
+        return { ok: true, exports: exports as Record<string, unknown> };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    },
+    async close() {
+      required.unregister();
+      await imported.unregister();
+    },
+  };
+}
+
+/** Node's rule: `.mts`/`.mjs` are ES modules, `.cts`/`.cjs` CommonJS, any other as the nearest package.json's "type" says. */
+function isEsModule(file: string): boolean {
+  if (/\.m[tj]sx?$/.test(file)) return true;
+  if (/\.c[tj]sx?$/.test(file)) return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type === "module";
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(dir) === dir) return false;
   }
+}
+
+/** esbuild's lines in a failed transform: `/abs/file.ts:4:14: ERROR: Unexpected ","`, the column 0-based. */
+const ESBUILD_ERROR = /^(.+?):(\d+):(\d+): ERROR: (.*)$/;
+
+/**
+ * Why a module did not load, where it went wrong: a syntax error (esbuild's
+ * "Transform failed", which may be in a module the schema imports) at each
+ * of its places with esbuild's own words; anything else at the schema file.
+ */
+function loadFailure(root: string, file: string, error: unknown): Diagnostic[] {
+  const text = error instanceof Error ? error.message : String(error);
+  const [first = "", ...rest] = text.split("\n");
+  const syntax = first.startsWith("Transform failed")
+    ? rest.flatMap((line) => {
+        const match = ESBUILD_ERROR.exec(line);
+        if (!match) return [];
+        const [, at = file, lineNo = "1", column = "0", message = ""] = match;
+        return [{ loc: locationIn(root, resolve(at), Number(lineNo), Number(column) + 1), message: `cannot load schema module: ${message}` }];
+      })
+    : [];
+  return syntax.length > 0 ? syntax : [{ loc: locationIn(root, file, 1, 1), message: `cannot load schema module: ${first}` }];
 }
 
 function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {

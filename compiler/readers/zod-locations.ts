@@ -9,6 +9,8 @@ export interface Position {
 /** Where a Zod schema module writes its declarations, found in its syntax tree. */
 export interface ZodDeclarationIndex {
   service(name: string): Position | undefined;
+  /** Every `service("name", {...})` call written in the module, exported or not. */
+  services(): readonly (readonly [name: string, at: Position])[];
   /** `group` is `methods` or `clientMethods`. */
   method(service: string, group: string, name: string): Position | undefined;
   exportedConst(name: string): Position | undefined;
@@ -52,6 +54,7 @@ export function indexZodDeclarations(source: SourceFile): ZodDeclarationIndex {
   });
   return {
     service: (name) => services.get(name),
+    services: () => [...services],
     method: (service, group, name) => methods.get(`${service}\u0000${group}\u0000${name}`),
     exportedConst: (name) => consts.get(name),
   };

@@ -26,24 +26,45 @@ interface ZodDef {
   readonly [key: string]: unknown;
 }
 
+/** A loaded Zod schema module: its file, where its declarations are written, and its exports. */
+export interface ZodModule {
+  readonly file: string;
+  readonly index: ZodDeclarationIndex;
+  readonly exports: Readonly<Record<string, unknown>>;
+}
+
+/** Each exported Zod schema of the modules read, by object: its name and the module that declares it. */
+export type SharedNames = ReadonlyMap<unknown, { readonly name: string; readonly file: string }>;
+
 /**
- * Zod schema module → IR. `exports` is the loaded module; `index` tells
- * where its declarations are written. Every exported `service(...)`
- * is a service; every other exported Zod schema a named type, referred to by
- * its export name wherever a method uses it.
+ * Names the Zod schemas the modules export, across modules: a schema that a
+ * types module exports and a service module imports, or re-exports, is one
+ * named type, declared where it is written. A second name for the same
+ * object is an alias, a named type of its own.
  */
-export function readZodModule(
-  root: string,
-  file: string,
-  index: ZodDeclarationIndex,
-  exports: Readonly<Record<string, unknown>>,
-): ReadResult {
+export function nameSharedSchemas(modules: readonly ZodModule[]): SharedNames {
+  const names = new Map<unknown, { name: string; file: string; declared: boolean }>();
+  for (const { file, index, exports } of modules) {
+    for (const [name, value] of Object.entries(exports)) {
+      if (!isZodSchema(value)) continue;
+      const declared = index.exportedConst(name) !== undefined;
+      const known = names.get(value);
+      if (known === undefined || (known.name === name && !known.declared && declared)) names.set(value, { name, file, declared });
+    }
+  }
+  return names;
+}
+
+/**
+ * Zod schema module → IR. Every exported `service(...)` is a service; every
+ * other exported Zod schema a named type (unless another module declares
+ * it), referred to by its name wherever a method uses it, in any module.
+ */
+export function readZodModule(root: string, { file, index, exports }: ZodModule, names: SharedNames): ReadResult {
   const diagnostics: Diagnostic[] = [];
-  const namedBySchema = new Map<unknown, string>();
   const fileLoc = locationIn(root, file, 1, 1);
   for (const [name, value] of Object.entries(exports)) {
-    if (isZodSchema(value)) namedBySchema.set(value, name);
-    else if (isZod3Schema(value)) {
+    if (isZod3Schema(value)) {
       const position = index.exportedConst(name) ?? { line: 1, column: 1 };
       diagnostics.push({ loc: locationIn(root, file, position.line, position.column), message: `${name} is a Zod 3 schema; pseud needs zod 4 (npm install zod@^4)` });
     }
@@ -52,6 +73,8 @@ export function readZodModule(
   const types: IrNamedType[] = [];
   for (const [name, value] of Object.entries(exports)) {
     if (!isZodSchema(value)) continue;
+    const owner = names.get(value);
+    if (owner !== undefined && owner.name === name && owner.file !== file) continue; // imported, or re-exported: declared elsewhere
     const position = index.exportedConst(name) ?? { line: 1, column: 1 };
     const loc = locationIn(root, file, position.line, position.column);
     const converted = convertTop(value, loc, `type ${name}`, value);
@@ -60,6 +83,11 @@ export function readZodModule(
   }
 
   const services: IrService[] = [];
+  const exported = new Set(Object.values(exports).flatMap((value) => (isService(value) ? [value.name] : [])));
+  for (const [name, position] of index.services()) {
+    if (!exported.has(name))
+      diagnostics.push({ loc: locationIn(root, file, position.line, position.column), message: `service ${JSON.stringify(name)} is declared but not exported: pseud reads a module's exports` });
+  }
   for (const value of Object.values(exports)) {
     if (!isService(value)) continue;
     const written = index.service(value.name);
@@ -148,11 +176,11 @@ export function readZodModule(
 
   /** A schema's description, unless it is a shared named type's: that documents the type, not this use of it. */
   function ownDescription(schema: z.ZodType, self?: z.ZodType): string | undefined {
-    return namedBySchema.has(schema) && schema !== self ? undefined : schema.description;
+    return names.has(schema) && schema !== self ? undefined : schema.description;
   }
 
   function convert(schema: z.ZodType, loc: SourceLocation, what: string, visiting: Set<unknown>, self?: unknown): IrType {
-    const named = namedBySchema.get(schema);
+    const named = names.get(schema)?.name;
     if (named !== undefined && schema !== self) return { kind: "ref", name: named };
     if ((schema as unknown as Record<symbol, unknown>)[BYTES_MARK] === true) return { kind: "primitive", name: "bytes" };
     if (visiting.has(schema)) return unsupported(`a recursive type must be an exported (named) schema, reached through z.lazy`);

@@ -48,6 +48,21 @@ describe("schema mistakes", () => {
     expect(stderr).toMatch(/^schemas\/bad\.zod\.ts:1:1: cannot load schema module: /);
   });
 
+  it("report a syntax error in a Zod schema at its place, with esbuild's message", async () => {
+    const root = tempProject({
+      "schemas/typo.zod.ts": `import { z } from "zod";\nimport { Shared } from "./shared.js";\nexport const T = z.object({\n  a: z.string(,\n});\n`,
+      "schemas/shared.ts": `export const Shared = {;\n`,
+    });
+    const { code, stderr } = await runCli(root, ["gen"]);
+    expect(code).toBe(1);
+    expect(stderr.split("\n")).toEqual([
+      `schemas/shared.ts:1:24: cannot load schema module: Expected identifier but found ";"`,
+      `schemas/typo.zod.ts:4:15: cannot load schema module: Unexpected ","`,
+      "pseud gen: 2 schema mistakes; nothing written",
+      "",
+    ]);
+  });
+
   it("include types a reader cannot map, with the type named", async () => {
     const root = tempProject({
       "schemas/types.interface.ts": [

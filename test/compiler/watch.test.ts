@@ -1,32 +1,51 @@
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { afterThisTest } from "../helpers.js";
 import { REPO, tempProject } from "./temp-project.js";
 
-const schema = (method: string) => `import { z } from "zod";
+const schema = (method: string, name = "clock") => `import { z } from "zod";
 import { method, service } from "pseud-gen/schema";
-export const clock = service("clock", { methods: { ${method}: method({ params: {}, returns: z.date() }) } });
+export const ${name} = service("${name}", { methods: { ${method}: method({ params: {}, returns: z.date() }) } });
 `;
+
+/** \`pseud gen --watch\` in \`root\`, from the sources; stopped after the test. Resolves once it watches. */
+async function startWatching(root: string) {
+  const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "test/compiler/cli-entry.ts"), "gen", "--watch"], { cwd: root });
+  afterThisTest(() => child.kill("SIGINT"));
+  const output = { stderr: "" };
+  child.stderr.on("data", (chunk: Buffer) => {
+    output.stderr += chunk.toString();
+  });
+  await expect.poll(() => output.stderr, { timeout: 15_000 }).toContain("watching");
+  return { child, output };
+}
 
 describe("pseud gen --watch", () => {
   it("generates again when a schema changes", async () => {
     const root = tempProject({ "schemas/clock.ts": schema("now") });
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "test/compiler/cli-entry.ts"), "gen", "--watch"], { cwd: root });
-    afterThisTest(() => child.kill("SIGINT"));
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    await expect.poll(() => stderr, { timeout: 15_000 }).toContain("watching");
+    const { child, output } = await startWatching(root);
     const generated = join(root, "generated/clock.ts");
     expect(readFileSync(generated, "utf8")).toContain("async now(");
     writeFileSync(join(root, "schemas/clock.ts"), schema("later"));
     await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 15_000 }).toContain("async later(");
-    expect(stderr).toContain("changed; generating");
+    expect(output.stderr).toContain("changed; generating");
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     expect(code).toBe(0);
   }, 40_000);
+
+  it("follows a new sub-folder for good: every later edit in it regenerates", async () => {
+    const root = tempProject({ "schemas/clock.ts": schema("now") });
+    await startWatching(root);
+    const generated = join(root, "generated/timer.ts");
+    mkdirSync(join(root, "schemas/sub/deeper"), { recursive: true });
+    writeFileSync(join(root, "schemas/sub/deeper/timer.ts"), schema("start", "timer"));
+    await expect.poll(() => existsSync(generated) && readFileSync(generated, "utf8"), { timeout: 15_000 }).toContain("async start(");
+    for (const name of ["stop", "reset"]) {
+      writeFileSync(join(root, "schemas/sub/deeper/timer.ts"), schema(name, "timer"));
+      await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 15_000 }).toContain(`async ${name}(`);
+    }
+  }, 60_000);
 });

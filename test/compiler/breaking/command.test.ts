@@ -102,4 +102,23 @@ describe("pseud breaking", () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain("not supported");
   });
+
+  it("reads, from a git revision, the modules the schemas import outside the schema globs", async () => {
+    const shared = (name: string) => `import { z } from "zod";\nexport const Item = z.object({ id: z.number().int(), name: ${name} });\n`;
+    const schema = `import { z } from "zod";
+import { method, service } from "pseud-gen/schema";
+import { Item } from "../lib/shared/item.js";
+export const depot = service("depot", { methods: { get: method({ params: { id: z.number().int() }, returns: Item }) } });
+`;
+    const project = tempProject({ "schemas/depot.ts": schema, "lib/shared/item.ts": shared("z.string()") });
+    const run = (...args: string[]) => execFileSync("git", ["-C", project, "-c", "user.name=t", "-c", "user.email=t@t", ...args], { stdio: "pipe" });
+    run("init", "-q");
+    run("add", ".");
+    run("commit", "-qm", "v1");
+    writeFileSync(join(project, "lib/shared/item.ts"), shared("z.string().optional()")); // only the imported module changes
+    const { code, stdout, stderr } = await runCli(project, ["breaking", "--against", "HEAD"]);
+    expect(stderr).toBe("pseud breaking: against revision HEAD: 1 breaking change, 0 safe\n");
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^schemas\/depot\.ts:4:\d+: RETURN_TYPE_WIDENED: depot\.get: /);
+  });
 });
