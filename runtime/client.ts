@@ -21,9 +21,14 @@ export interface ClientOptions extends PeerOptions {
 
 /** The events a {@link Client} emits. */
 export interface ClientEvents {
-  /** The connection to the server is up (again): its handshake succeeded. Calls pending from before were failed. */
+  /** The server is there (again): a connection's handshake succeeded, or the server spoke again after it was declared lost for its silence. */
   "server:connected": [];
-  /** The server went away (its connection closed, or it stopped heartbeating); pending calls failed with PeerLostError. ZeroMQ reconnects by itself. */
+  /**
+   * The server went away: its connection closed (`"connection closed"`;
+   * ZeroMQ reconnects by itself), or it stopped heartbeating (`"no
+   * heartbeat"`: the connection may still be open, and the server may come
+   * back on it). Pending calls failed with PeerLostError.
+   */
   "server:lost": [reason: string];
 }
 
@@ -46,6 +51,9 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
   /** Why the last security handshake failed; new calls fail with it until one succeeds. */
   private handshakeFailure: Error | undefined;
   private readonly heartbeat: HeartbeatPlugin | undefined;
+  /** A connection to the server is open: its handshake succeeded and it has not closed since. */
+  private transportUp = false;
+  /** The connection is open and the server has not been declared lost for its silence since it last spoke. */
   private serverUp = false;
   /** Where connect() was pointed, for error messages. */
   private readonly endpoints: string[] = [];
@@ -72,7 +80,7 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
       { probeRouter: true, routingId, logger, describePeer, ...(plugin ? { mechanism: plugin.mechanism } : {}) },
       { ...options, logger },
       {
-        onPeerSeen: (id, heartbeat) => this.heartbeat?.alive(id, heartbeat),
+        onPeerSeen: (id, heartbeat) => this.seen(id, heartbeat),
         onEmptyMessage: () => {},
         onDisconnect: () => {}, // a client's socket does not notify: the monitor's "disconnect" tells it
         connectionOf: () => this.connection,
@@ -83,15 +91,14 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     this.remote = remoteProxy(this);
     this.peer.socket.onEvent("handshake", () => {
       this.handshakeFailure = undefined;
-      if (!this.serverUp) {
-        this.serverUp = true;
-        this.heartbeat?.watch(this.serverId);
-        this.emit("server:connected");
-      }
+      this.transportUp = true;
+      this.serverBack();
     });
     this.peer.socket.onEvent("disconnect", () => {
       guard.reset();
+      this.transportUp = false;
       this.connection++;
+      this.heartbeat?.forget(this.serverId);
       this.serverLost("connection closed");
     });
     this.heartbeat = heartbeatPlugin(options.heartbeat);
@@ -127,13 +134,31 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     await super.close();
   }
 
-  /** The server is gone: its calls cannot be answered. ZeroMQ keeps reconnecting; the server prompts this client to authenticate again. */
+  private seen(routingId: Buffer, heartbeat: boolean): void {
+    this.heartbeat?.alive(routingId, heartbeat);
+    // Declared lost for its silence, the server speaks again on the same connection: it is back.
+    if (this.transportUp) this.serverBack();
+  }
+
+  private serverBack(): void {
+    if (this.serverUp) return;
+    this.serverUp = true;
+    this.heartbeat?.watch(this.serverId);
+    this.emit("server:connected");
+  }
+
+  /**
+   * The server is gone: its calls cannot be answered. After a closed
+   * connection ZeroMQ reconnects, and the server prompts this client to
+   * authenticate again; after silence on an open connection, the server keeps
+   * this client's identity, and its next message brings it back.
+   */
   private serverLost(reason: string): void {
-    if (!this.serverUp) return;
+    const wasUp = this.serverUp;
     this.serverUp = false;
-    this.heartbeat?.forget(this.serverId);
+    // Even when already declared lost: calls made since then cannot be answered on a closed connection.
     this.peer.failAllCalls(() => new PeerLostError(`the server ${this.serverName} is gone (${reason})`));
-    this.emit("server:lost", reason);
+    if (wasUp) this.emit("server:lost", reason);
   }
 
   private handshakeFailed(error: Error): void {

@@ -35,7 +35,13 @@ export interface ServerEvents {
   "peer:connected": [peer: PeerInfo];
   /** A client proved who it is; `sendTo(identity)` reaches it from now on. */
   "peer:authenticated": [peer: PeerInfo];
-  /** A client disconnected or stopped heartbeating; the calls pending on it failed with PeerLostError. */
+  /**
+   * A client disconnected (`"disconnected"`), or stopped heartbeating (`"no
+   * heartbeat"`); the calls pending on it failed with PeerLostError. A client
+   * that stopped heartbeating keeps its connection and its identity: if it
+   * speaks again, `peer:connected` (and `peer:authenticated`, if it had
+   * authenticated) announce it again.
+   */
   "peer:lost": [peer: PeerInfo, reason: string];
 }
 
@@ -58,6 +64,8 @@ interface PeerState {
   lastSeenAt: number;
   /** Listed in peers() and announced: a peer that must authenticate is admitted once it has. */
   admitted: boolean;
+  /** Declared lost for its silence while its connection stays open; any message brings it back. */
+  silent: boolean;
 }
 
 /**
@@ -98,10 +106,7 @@ export class Server extends Endpoint<ServerEvents> {
       {
         onPeerSeen: (id, heartbeat) => this.seen(id, heartbeat),
         onEmptyMessage: (id) => this.empty(id),
-        onDisconnect: (id) => {
-          const state = this.known.get(id.toString("latin1"));
-          if (state) this.lost(state, "disconnected");
-        },
+        onDisconnect: (id) => this.disconnected(id),
         connectionOf: (id) => this.known.get(id.toString("latin1"))?.connection,
       },
     );
@@ -117,7 +122,7 @@ export class Server extends Endpoint<ServerEvents> {
       send: (id) => this.peer.heartbeat(id),
       lost: (id) => {
         const state = this.known.get(id.toString("latin1"));
-        if (state) this.lost(state, "no heartbeat");
+        if (state) this.silent(state);
       },
     });
   }
@@ -135,21 +140,24 @@ export class Server extends Endpoint<ServerEvents> {
    * A handle to call the methods of one connected client: by its
    * authenticated identity (a string, with an authentication plugin), or by
    * its routing id (bytes; or a string without a plugin, as the reference).
-   * A call to a client that is not connected fails at once with
-   * UnreachableError.
+   * A call to a client that is not connected, or that was declared lost for
+   * its silence and has not spoken since, fails at once with UnreachableError.
    */
   sendTo(peer: Uint8Array | string): PeerCaller {
     const call = (method: string, args: readonly unknown[] = [], kwargs: Readonly<Record<string, unknown>> = {}, options: CallOptions = {}) => {
       const routingId = this.routingIdOf(peer);
       if (routingId === undefined) return Promise.reject(new UnreachableError(`no connected client is authenticated as ${JSON.stringify(peer)}`));
+      if (this.known.get(routingId.toString("latin1"))?.silent) {
+        return Promise.reject(new UnreachableError(`client ${this.nameOf(routingId)} is not responding: it stopped heartbeating`));
+      }
       return this.peer.call(routingId, method, args, kwargs, options, false);
     };
     return { call, remote: remoteProxy({ call }) };
   }
 
-  /** The clients connected now (and authenticated, where the plugin requires it), oldest first. */
+  /** The clients connected now (and authenticated, where the plugin requires it; not those declared lost for their silence), oldest first. */
   peers(): PeerInfo[] {
-    return [...this.known.values()].filter((state) => state.admitted).map((state) => this.info(state));
+    return [...this.known.values()].filter((state) => state.admitted && !state.silent).map((state) => this.info(state));
   }
 
   override async close(): Promise<void> {
@@ -165,10 +173,11 @@ export class Server extends Endpoint<ServerEvents> {
   }
 
   private seen(routingId: Buffer, heartbeat: boolean): void {
-    // A connection's connect notice comes first; a routing id forgotten for its silence, then heard again, is taken up again.
+    // Every connection's first message is its connect notice; a message from an unknown routing id is defensive.
     const state = this.known.get(routingId.toString("latin1")) ?? this.connected(routingId);
     // A peer that has not authenticated where it must is no one yet: its heartbeats are ignored.
     if (!state.admitted) return;
+    if (state.silent) this.back(state);
     state.lastSeenAt = Date.now();
     this.heartbeat?.alive(routingId, heartbeat);
   }
@@ -186,22 +195,45 @@ export class Server extends Endpoint<ServerEvents> {
   private connected(routingId: Buffer): PeerState {
     const now = Date.now();
     const admitted = this.plugin?.binding !== "everyone";
-    const state: PeerState = { routingId: Buffer.from(routingId), connection: ++this.connections, connectedAt: now, lastSeenAt: now, admitted };
+    const state: PeerState = { routingId: Buffer.from(routingId), connection: ++this.connections, connectedAt: now, lastSeenAt: now, admitted, silent: false };
     this.known.set(routingId.toString("latin1"), state);
     if (admitted) this.emit("peer:connected", this.info(state));
     this.guard?.connected(state.routingId);
     return state;
   }
 
-  private lost(state: PeerState, reason: string): void {
+  /** The connection closed: forget it, its identity and its calls. */
+  private disconnected(routingId: Buffer): void {
+    const state = this.known.get(routingId.toString("latin1"));
+    if (state === undefined) return; // every connection's connect notice comes first: not expected, nothing to forget
     const info = this.info(state);
-    this.known.delete(state.routingId.toString("latin1"));
+    this.known.delete(routingId.toString("latin1"));
     this.guard?.disconnected(state.routingId);
     this.heartbeat?.forget(state.routingId);
-    const who = info.identity ?? `0x${state.routingId.toString("hex")}`;
-    this.peer.failCallsTo(state.routingId, () => new PeerLostError(`client ${who} is gone (${reason})`));
-    this.logger.debug("connection forgotten", { peer: state.routingId, reason, announced: state.admitted });
-    if (state.admitted) this.emit("peer:lost", info, reason);
+    this.peer.failCallsTo(state.routingId, () => new PeerLostError(`client ${this.nameOf(state.routingId)} is gone (disconnected)`));
+    this.logger.debug("connection closed", { peer: state.routingId, announced: state.admitted, silent: state.silent });
+    if (state.admitted && !state.silent) this.emit("peer:lost", info, "disconnected");
+  }
+
+  /**
+   * The heartbeat plugin found the peer silent. Its connection is still open,
+   * so its identity binding stays: the binding is to the connection (no other
+   * connection can take its routing id while it is open), and a pause is not
+   * a new peer. Calls pending on it fail; it is announced lost.
+   */
+  private silent(state: PeerState): void {
+    if (state.silent) return;
+    state.silent = true;
+    this.peer.failCallsTo(state.routingId, () => new PeerLostError(`client ${this.nameOf(state.routingId)} is gone (no heartbeat)`));
+    if (state.admitted) this.emit("peer:lost", this.info(state), "no heartbeat");
+  }
+
+  /** A peer declared lost spoke again on the same connection: announce it again, with the identity it still has. */
+  private back(state: PeerState): void {
+    state.silent = false;
+    state.lastSeenAt = Date.now();
+    this.emit("peer:connected", this.info(state));
+    if (this.guard?.identities.identityOf(state.routingId) !== undefined) this.emit("peer:authenticated", this.info(state));
   }
 
   private authenticated(routingId: Buffer): void {
@@ -213,6 +245,11 @@ export class Server extends Endpoint<ServerEvents> {
       this.emit("peer:connected", this.info(state));
     }
     this.emit("peer:authenticated", this.info(state));
+  }
+
+  /** How log lines and errors name a client: its identity, or its routing id in hex. */
+  private nameOf(routingId: Buffer): string {
+    return this.guard?.identities.identityOf(routingId) ?? `0x${routingId.toString("hex")}`;
   }
 
   private info(state: PeerState): PeerInfo {

@@ -12,6 +12,8 @@ interface Watched {
   lastHeartbeat: number | undefined;
   /** The gap between its last two HEARTBEATs: its own rhythm; undefined until known. */
   peerIntervalMs: number | undefined;
+  /** Declared lost; kept, rhythm and all, so that a peer that comes back is held to its deadline at once. */
+  lost: boolean;
 }
 
 /**
@@ -24,13 +26,23 @@ interface Watched {
  * A peer is held to a deadline only once it heartbeats itself, and by its own
  * rhythm (the gap between its last two HEARTBEATs, never less than this
  * plugin's interval): the reference's peers do not heartbeat by default, and
- * a peer that heartbeats less often than we do is not dead for it.
+ * a peer that heartbeats less often than we do is not dead for it. A peer
+ * declared lost stays known, with its rhythm, until the host forgets it (its
+ * connection closed): if it speaks again it is watched again at once, so its
+ * next stop is found like its first.
+ *
+ * Silence is measured on this process's running time: a sweep that comes a
+ * whole interval late or more (this process was stopped, or its event loop
+ * blocked) first credits every peer with the delay, since their messages
+ * could not be read meanwhile; a peer that really died is found one deadline
+ * later.
  */
 export class IntervalHeartbeat implements HeartbeatPlugin {
   readonly name = "interval";
   private readonly watched = new Map<string, Watched>();
   private timer: NodeJS.Timeout | undefined;
   private host: HeartbeatHost | undefined;
+  private lastSweep = 0;
 
   constructor(
     readonly intervalMs = DEFAULT_INTERVAL_MS,
@@ -42,6 +54,7 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
 
   start(host: HeartbeatHost): void {
     this.host = host;
+    this.lastSweep = Date.now();
     this.timer = setInterval(() => this.sweep(), this.intervalMs);
     this.timer.unref(); // heartbeats alone do not keep a process alive
   }
@@ -55,6 +68,12 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
       entry = this.add(key, peer); // a peer that heartbeats: heartbeat it back at once
     }
     entry.lastSeen = now;
+    if (entry.lost) {
+      // Back: the gap across its silence is no rhythm, so its last rhythm stands.
+      entry.lost = false;
+      if (heartbeat) entry.lastHeartbeat = now;
+      return;
+    }
     if (heartbeat) {
       if (entry.lastHeartbeat !== undefined) entry.peerIntervalMs = now - entry.lastHeartbeat;
       entry.lastHeartbeat = now;
@@ -63,7 +82,12 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
 
   watch(peer: Buffer): void {
     const key = peer.toString("latin1");
-    if (!this.watched.has(key)) this.add(key, peer);
+    const entry = this.watched.get(key);
+    if (entry === undefined) this.add(key, peer);
+    else if (entry.lost) {
+      entry.lost = false;
+      entry.lastSeen = Date.now();
+    }
   }
 
   forget(peer: Buffer): void {
@@ -76,7 +100,7 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
   }
 
   private add(key: string, peer: Buffer): Watched {
-    const entry: Watched = { peer: Buffer.from(peer), lastSeen: Date.now(), lastHeartbeat: undefined, peerIntervalMs: undefined };
+    const entry: Watched = { peer: Buffer.from(peer), lastSeen: Date.now(), lastHeartbeat: undefined, peerIntervalMs: undefined, lost: false };
     this.watched.set(key, entry);
     this.host?.send(entry.peer);
     return entry;
@@ -85,14 +109,28 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
   /** One pass over every watched peer: the only timer, whatever the number of peers. */
   private sweep(): void {
     const now = Date.now();
-    for (const [key, entry] of this.watched) {
+    const late = now - this.lastSweep - this.intervalMs;
+    this.lastSweep = now;
+    for (const entry of this.watched.values()) {
+      if (entry.lost) {
+        // Still heartbeated: if both sides declared each other lost (a partition of a connection that stayed open), the first to hear the other brings it back.
+        this.host?.send(entry.peer);
+        continue;
+      }
+      if (late >= this.intervalMs) credit(entry, late, now); // a stall, not a timer's usual lateness
       const rhythm = entry.peerIntervalMs;
       if (rhythm !== undefined && now - entry.lastSeen > Math.max(this.intervalMs, rhythm) * this.maxMissed) {
-        this.watched.delete(key);
+        entry.lost = true;
         this.host?.lost(entry.peer);
       } else {
         this.host?.send(entry.peer);
       }
     }
   }
+}
+
+/** Takes `late` ms of this process's own stall out of a peer's silence, and out of the gap its next HEARTBEAT will measure. */
+function credit(entry: Watched, late: number, now: number): void {
+  entry.lastSeen = Math.min(now, entry.lastSeen + late);
+  if (entry.lastHeartbeat !== undefined) entry.lastHeartbeat = Math.min(now, entry.lastHeartbeat + late);
 }

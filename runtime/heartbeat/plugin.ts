@@ -4,6 +4,7 @@
  */
 export interface HeartbeatHost {
   send(peer: Buffer): void;
+  /** The peer fell silent. Its connection may still be open: if it speaks again (`alive`), it is watched again. */
   lost(peer: Buffer): void;
 }
 
@@ -19,9 +20,9 @@ export interface HeartbeatPlugin {
   start(host: HeartbeatHost): void;
   /** A peer showed a sign of life: a HEARTBEAT (`heartbeat` true) or any other message. */
   alive(peer: Buffer, heartbeat: boolean): void;
-  /** Heartbeats a peer before it has said anything (a client, its server), without holding it to a deadline until it heartbeats. */
+  /** Heartbeats a peer before it has said anything (a client, its server), without holding it to a deadline until it heartbeats; watches again a peer declared lost. */
   watch(peer: Buffer): void;
-  /** A peer left by other means (its connection closed): forget it. */
+  /** A peer left by other means (its connection closed): forget it, lost or not. */
   forget(peer: Buffer): void;
   stop(): void;
 }

@@ -302,6 +302,7 @@ export class RpcPeer implements PeerControl {
     void this.dispatcher
       .dispatch(work, context)
       .then((outcome) => this.reply(envelope, id, work.method, outcome, connection))
+      .catch((error: unknown) => this.logger.error("reply failed; the caller will time out", { peer, method: work.method, error }))
       .finally(admission.release);
   }
 

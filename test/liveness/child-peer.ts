@@ -18,6 +18,7 @@ if (mode === "server") {
   const server = new Server("svc", options);
   server.register("whoami", (context: CallContext) => context.identity ?? null, { withContext: true });
   server.register("never", () => new Promise(() => {})); // a call that only the server's death settles
+  server.on("peer:connected", (peer) => say("connected", { identity: peer.identity ?? null }));
   server.on("peer:authenticated", (peer) => say("authenticated", { identity: peer.identity }));
   server.on("peer:lost", (peer, reason) => say("lost", { identity: peer.identity, reason }));
   await server.bind(endpoint);
@@ -27,6 +28,7 @@ if (mode === "server") {
   client.register("ping", () => "pong");
   client.register("never", () => new Promise(() => {}));
   client.on("server:lost", (reason) => say("server-lost", { reason }));
+  client.on("server:connected", () => say("server-connected"));
   client.connect(endpoint);
   say("ready", { identity: await client.call("whoami") });
 }
