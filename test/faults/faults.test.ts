@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { Dealer } from "zeromq";
-import { Client, encodeMessage, newMessageId, type PeerInfo, PeerLostError, Server, silentLogger, UnreachableError } from "pseud";
+import { Client, type PeerInfo, PeerLostError, Server, silentLogger, UnreachableError } from "pseud";
+import { encodeMessage, newMessageId } from "pseud/protocol";
 import { closeAfter, RecordingLogger } from "../helpers.js";
 import { openConnections } from "../tcp-state.js";
 import { aliceAt, childClient, childServer, heartbeat, ipcEndpoint, next, serverAt } from "./harness.js";
