@@ -33,11 +33,11 @@ export function constrain(type: IrType, c: Constraint): IrType | string {
       if (type.kind !== "primitive" || type.name !== "string") return "applies to strings only";
       const was: StringConstraints = type.constraints ?? {};
       if (c.kind === "format" && was.format !== undefined && was.format !== c.format) return `a string has one format, not ${was.format} and ${c.format}`;
-      const patterns = c.kind === "pattern" && !(was.patterns ?? []).some((p) => p.source === c.pattern.source && p.flags === c.pattern.flags);
+      const isNew = (p: IrPattern) => !(was.patterns ?? []).some((q) => q.source === p.source && q.flags === p.flags);
       return stringType({
         minLength: c.kind === "minLength" ? higher(was.minLength, c.value) : was.minLength,
         maxLength: c.kind === "maxLength" ? lower(was.maxLength, c.value) : was.maxLength,
-        patterns: patterns && c.kind === "pattern" ? [...(was.patterns ?? []), c.pattern] : was.patterns,
+        patterns: c.kind === "pattern" && isNew(c.pattern) ? [...(was.patterns ?? []), c.pattern] : was.patterns,
         format: c.kind === "format" ? c.format : was.format,
       });
     }

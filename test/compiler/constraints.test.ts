@@ -2,8 +2,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CallContext, type Server, ValidationError } from "pseud";
 import { generate } from "../../compiler/generate.js";
+import { type Constraint, constrain } from "../../compiler/ir/constraints.js";
 import { readSnapshot, writeSnapshot } from "../../compiler/ir/snapshot.js";
-import { STRING_FORMATS } from "../../compiler/ir/types.js";
+import { type IrType, STRING_FORMATS } from "../../compiler/ir/types.js";
 import { readSchemas } from "../../compiler/readers/read-schemas.js";
 import { type KitchenSinkHandlers, registerKitchenSinkServer } from "./golden/out/kitchen.sink.js";
 import { runCli, tempProject } from "./temp-project.js";
@@ -128,6 +129,25 @@ export interface Shop {
   find(/** @minLength 3 */ q: string, /** @format datetime */ at: string, /** @minimum 1 @default 50 */ limit?: Int, who?: Email): Item[];
 }
 `;
+
+describe("constrain", () => {
+  it("keeps the tighter of two bounds, whatever order they come in, and refuses what does not apply", () => {
+    const number: IrType = { kind: "primitive", name: "number" };
+    const apply = (type: IrType, ...cs: Constraint[]) => cs.reduce<IrType | string>((t, c) => (typeof t === "string" ? t : constrain(t, c)), type);
+    const inclusive: Constraint = { kind: "min", bound: { value: 0, exclusive: false } };
+    const exclusive: Constraint = { kind: "min", bound: { value: 0, exclusive: true } };
+    const expected = { kind: "primitive", name: "number", constraints: { min: { value: 0, exclusive: true } } };
+    expect(apply(number, inclusive, exclusive)).toEqual(expected);
+    expect(apply(number, exclusive, inclusive)).toEqual(expected);
+    expect(apply(number, { kind: "max", bound: { value: 9, exclusive: false } }, { kind: "max", bound: { value: 3, exclusive: false } })).toEqual({
+      kind: "primitive",
+      name: "number",
+      constraints: { max: { value: 3, exclusive: false } },
+    });
+    expect(apply(number, { kind: "minLength", value: 1 })).toBe("applies to strings only");
+    expect(apply({ kind: "primitive", name: "string" }, { kind: "format", format: "email" }, { kind: "format", format: "uuid" })).toBe("a string has one format, not email and uuid");
+  });
+});
 
 const withoutLocations = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === "loc" ? undefined : v)));
 
