@@ -4,6 +4,7 @@
 import { z } from "zod";
 
 export interface Census {
+  /** How many sheep were counted. */
   total: number;
   bySize: Record<string, number>;
   heaviest: [string, number] | null;
@@ -12,7 +13,7 @@ export interface Census {
 }
 
 /** Validates {@link Census} values. */
-export const CensusSchema: z.ZodType<Census> = z.object({ total: z.number().int(), bySize: z.record(z.string(), z.number().int()), heaviest: z.union([z.tuple([z.string(), z.number()]), z.null()]), checksum: z.union([z.bigint(), z.number().int()]).transform((value) => BigInt(value)), complete: z.boolean() });
+export const CensusSchema: z.ZodType<Census> = z.object({ total: z.number().int().min(0), bySize: z.record(z.string(), z.number().int()), heaviest: z.union([z.tuple([z.string(), z.number()]), z.null()]), checksum: z.union([z.bigint(), z.number().int()]).transform((value) => BigInt(value)), complete: z.boolean() });
 
 /** A sheep, as a client draws it. */
 export interface Sheep {
@@ -30,7 +31,7 @@ export interface Sheep {
 export const SheepSchema: z.ZodType<Sheep> = z.object({ size: z.lazy(() => SizeSchema), wool: z.number().int(), drawnAt: z.date(), picture: z.instanceof(Uint8Array), tags: z.array(z.string()), owner: z.union([z.string(), z.null()]), notes: z.string().optional() });
 
 /** How big a sheep is. */
-export type Size = "big" | "small";
+export type Size = "small" | "big";
 
 /** Validates {@link Size} values. */
-export const SizeSchema: z.ZodType<Size> = z.union([z.literal("big"), z.literal("small")]);
+export const SizeSchema: z.ZodType<Size> = z.enum(["small", "big"]);

@@ -20,6 +20,10 @@ export interface Sheep {
 }
 
 export interface Census {
+  /**
+   * How many sheep were counted.
+   * @minimum 0
+   */
   total: Int;
   bySize: Record<string, Int>;
   heaviest: [string, number] | null;

@@ -20,7 +20,7 @@ export const Sheep = z
   .describe("A sheep, as a client draws it.");
 
 export const Census = z.object({
-  total: z.number().int(),
+  total: z.number().int().min(0).describe("How many sheep were counted."),
   bySize: z.record(z.string(), z.number().int()),
   heaviest: z.tuple([z.string(), z.number()]).nullable(),
   checksum: z.bigint(),

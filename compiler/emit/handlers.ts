@@ -1,4 +1,4 @@
-import type { IrMethod } from "../ir/types.js";
+import type { IrMethod, IrParam } from "../ir/types.js";
 import { CALL_CONTEXT } from "./client.js";
 import { docLines } from "./docs.js";
 import { tsType } from "./type-text.js";
@@ -18,8 +18,10 @@ export function emitHandlers(
   validators: string,
 ): string[] {
   const out = [...docLines({ doc: interfaceDoc }), `export interface ${interfaceName} {`];
+  // What the validator hands over: a parameter left out is undefined, unless it has a default, which is filled in.
+  const received = (p: IrParam) => `${tsType(p.type)}${p.optional && p.default === undefined ? " | undefined" : ""}`;
   for (const [i, m] of methods.entries()) {
-    const params = [...m.params.map((p) => `${p.name}: ${tsType(p.type)}${p.optional ? " | undefined" : ""}`), `${CALL_CONTEXT}: CallContext`];
+    const params = [...m.params.map((p) => `${p.name}: ${received(p)}`), `${CALL_CONTEXT}: CallContext`];
     const returns = tsType(m.returns);
     if (i > 0) out.push("");
     out.push(...docLines(m, "  "), `  ${m.localName}(${params.join(", ")}): ${returns} | Promise<${returns}>;`);
@@ -32,7 +34,7 @@ export function emitHandlers(
   );
   for (const m of methods) {
     const names = m.params.map((p) => p.name);
-    const tuple = `[${m.params.map((p) => `${tsType(p.type)}${p.optional ? " | undefined" : ""}`).join(", ")}]`;
+    const tuple = `[${m.params.map(received).join(", ")}]`;
     const options = [
       "withContext: true",
       `params: [${names.map((n) => JSON.stringify(n)).join(", ")}]`,

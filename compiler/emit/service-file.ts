@@ -2,7 +2,7 @@ import type { IrMethod, IrService } from "../ir/types.js";
 import { emitStubClass } from "./client.js";
 import { emitHandlers } from "./handlers.js";
 import { header } from "./header.js";
-import { refsOf, schemaName, zodType } from "./type-text.js";
+import { refsOf, schemaName, zodSlot, zodType } from "./type-text.js";
 
 /** How generated files import each other: `.js` for NodeNext projects, `.ts`, or none. */
 export type ImportExtension = ".js" | ".ts" | "";
@@ -76,7 +76,7 @@ export function emitServiceFile(service: IrService, importExtension: ImportExten
 function validatorTable(name: string, what: string, methods: readonly IrMethod[]): string[] {
   const out = [`/** Validators of ${what}, by wire name. */`, `const ${name} = {`];
   for (const m of methods) {
-    const params = m.params.map((p) => `[${JSON.stringify(p.name)}, ${zodType(p.type)}${p.optional ? ".optional()" : ""}]`);
+    const params = m.params.map((p) => `[${JSON.stringify(p.name)}, ${zodSlot(p)}]`);
     out.push(`  ${JSON.stringify(m.name)}: {`, `    params: [${params.join(", ")}],`, `    returns: ${zodType(m.returns)},`, "  },");
   }
   out.push("} as const;");

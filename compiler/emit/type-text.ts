@@ -1,5 +1,6 @@
 import { isIdentifier } from "../ir/names.js";
-import type { IrField, IrType } from "../ir/types.js";
+import type { IrField, IrType, NumberConstraints, StringConstraints } from "../ir/types.js";
+import { ZOD_FORMATS } from "../zod-formats.js";
 
 /** The TypeScript type of an IR type, as generated code writes it. */
 export function tsType(type: IrType): string {
@@ -8,9 +9,11 @@ export function tsType(type: IrType): string {
       return TS_PRIMITIVES[type.name];
     case "literal":
       return JSON.stringify(type.value);
+    case "enum":
+      return type.values.map((v) => JSON.stringify(v)).join(" | ");
     case "array": {
       const element = tsType(type.element);
-      return type.element.kind === "union" ? `(${element})[]` : `${element}[]`;
+      return type.element.kind === "union" || type.element.kind === "enum" ? `(${element})[]` : `${element}[]`;
     }
     case "tuple":
       return `[${type.items.map(tsType).join(", ")}]`;
@@ -28,19 +31,27 @@ export function tsType(type: IrType): string {
   }
 }
 
-/** The Zod schema of an IR type, as generated code writes it; refs go through z.lazy, so order and recursion do not matter. */
+/**
+ * The Zod schema of an IR type, as generated code writes it, constraints
+ * and all: the generated validator enforces exactly what the schema says.
+ * Refs go through z.lazy, so order and recursion do not matter.
+ */
 export function zodType(type: IrType): string {
   switch (type.kind) {
     case "primitive":
+      if (type.name === "string") return stringSchema(type.constraints);
+      if (type.name === "number" || type.name === "integer") return numberSchema(type.name, type.constraints);
       return ZOD_PRIMITIVES[type.name];
     case "literal":
       return `z.literal(${JSON.stringify(type.value)})`;
+    case "enum":
+      return `z.enum([${type.values.map((v) => JSON.stringify(v)).join(", ")}])`;
     case "array":
-      return `z.array(${zodType(type.element)})`;
+      return `z.array(${zodType(type.element)})${lengths(type.constraints?.minItems, type.constraints?.maxItems)}`;
     case "tuple":
       return `z.tuple([${type.items.map(zodType).join(", ")}])`;
     case "object":
-      return `z.object({ ${type.fields.map((f) => `${propertyName(f.name)}: ${zodType(f.type)}${f.optional ? ".optional()" : ""}`).join(", ")} })`;
+      return `z.object({ ${type.fields.map((f) => `${propertyName(f.name)}: ${zodSlot(f)}`).join(", ")} })`;
     case "record":
       return `z.record(z.string(), ${zodType(type.value)})`;
     case "union":
@@ -50,6 +61,37 @@ export function zodType(type: IrType): string {
     case "void":
       return "z.void()";
   }
+}
+
+/**
+ * The schema of a parameter or field: `.default(v)` when it has a default
+ * (the validator fills it in, so the receiver never sees it left out),
+ * `.optional()` when it may be left out, else the type's.
+ */
+export function zodSlot(slot: { readonly type: IrType; readonly optional: boolean; readonly default: string | undefined }): string {
+  const schema = zodType(slot.type);
+  if (slot.default !== undefined) return `${schema}.default(${slot.default})`;
+  return slot.optional ? `${schema}.optional()` : schema;
+}
+
+function stringSchema(c: StringConstraints | undefined): string {
+  const base = c?.format === undefined ? "z.string()" : ZOD_FORMATS[c.format].call;
+  // new RegExp, not a literal: TypeScript checks a literal's syntax and flags against the user's target (named groups, the v flag).
+  const patterns = (c?.patterns ?? []).map((p) => `.regex(new RegExp(${[p.source, ...(p.flags === "" ? [] : [p.flags])].map((t) => JSON.stringify(t)).join(", ")}))`);
+  return `${base}${lengths(c?.minLength, c?.maxLength)}${patterns.join("")}`;
+}
+
+function numberSchema(name: "number" | "integer", c: NumberConstraints | undefined): string {
+  const min = c?.min === undefined ? "" : `.${c.min.exclusive ? "gt" : "min"}(${c.min.value})`;
+  const max = c?.max === undefined ? "" : `.${c.max.exclusive ? "lt" : "max"}(${c.max.value})`;
+  const multipleOf = c?.multipleOf === undefined ? "" : `.multipleOf(${c.multipleOf})`;
+  return `${ZOD_PRIMITIVES[name]}${min}${max}${multipleOf}`;
+}
+
+/** `.length(n)` when both bounds are n, else `.min(a)` and `.max(b)` for those there. */
+function lengths(min: number | undefined, max: number | undefined): string {
+  if (min !== undefined && min === max) return `.length(${min})`;
+  return `${min === undefined ? "" : `.min(${min})`}${max === undefined ? "" : `.max(${max})`}`;
 }
 
 /** The name of a named type's generated Zod schema: `Point` → `PointSchema`. */

@@ -1,11 +1,15 @@
-import type { Diagnostic, IrMethod, IrSchema, IrService, IrType } from "./types.js";
+import { contradiction } from "./constraints.js";
 import { isDottedName, isIdentifier, RESERVED_WORDS } from "./names.js";
+import type { Diagnostic, IrField, IrMethod, IrParam, IrSchema, IrService, IrType } from "./types.js";
+import { valueFits } from "./values.js";
 
 /**
  * Every schema mistake the IR shows, all of them (not only the first): names
  * that are not identifiers or dotted names, duplicates, a required parameter
  * after an optional one, `void` anywhere but a return, references to types
- * that do not exist, two services with one wire name.
+ * that do not exist, two services with one wire name, constraints no value
+ * can meet, a default that is not a value of its type (the generated
+ * `.default(v)` would not compile, or would hand the handler a bad value).
  */
 export function checkSchema(schema: IrSchema): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -13,6 +17,7 @@ export function checkSchema(schema: IrSchema): Diagnostic[] {
     diagnostics.push({ loc, message });
   };
   const typeNames = new Set(schema.types.map((t) => t.name));
+  const resolve = (name: string) => schema.types.find((t) => t.name === name)?.type;
 
   const seenServices = new Map<string, IrService>();
   const seenTypeNames = new Map<string, IrService>();
@@ -68,12 +73,26 @@ export function checkSchema(schema: IrSchema): Diagnostic[] {
         else if (optionalSeen !== undefined)
           report(m.loc, `required parameter ${JSON.stringify(p.name)} of ${m.name} follows optional parameter ${JSON.stringify(optionalSeen)}`);
         checkType(p.type, m.loc, `parameter ${p.name} of ${m.name}`);
+        checkDefault(p, m.loc, `parameter ${p.name} of ${m.name}`);
       }
       if (m.returns.kind !== "void") checkType(m.returns, m.loc, `return type of ${m.name}`);
     }
   }
 
+  function checkDefault(slot: IrParam | IrField, loc: Diagnostic["loc"], what: string): void {
+    if (slot.default === undefined) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(slot.default);
+    } catch {
+      return report(loc, `${what}: default ${slot.default} is not JSON`);
+    }
+    if (!valueFits(value, slot.type, resolve)) report(loc, `${what}: default ${slot.default} is not a value of its type`);
+  }
+
   function checkType(type: IrType, loc: Diagnostic["loc"], what: string): void {
+    const impossible = contradiction(type);
+    if (impossible !== undefined) report(loc, `${what}: no value fits: ${impossible}`);
     switch (type.kind) {
       case "void":
         return report(loc, `void is only allowed as a return type (in ${what})`);
@@ -89,10 +108,14 @@ export function checkSchema(schema: IrSchema): Diagnostic[] {
       case "union":
         return type.members.forEach((member) => checkType(member, loc, what));
       case "object":
-        for (const field of type.fields) checkType(field.type, loc, what);
+        for (const field of type.fields) {
+          checkType(field.type, loc, what);
+          checkDefault(field, loc, `${what}, field ${field.name}`);
+        }
         return;
       case "primitive":
       case "literal":
+      case "enum":
         return;
     }
   }

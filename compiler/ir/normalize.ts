@@ -2,13 +2,22 @@ import type { IrType } from "./types.js";
 
 /**
  * A union in canonical form: nested unions flattened, duplicates dropped,
- * `true | false` folded into `boolean`, members in a fixed order. The two
- * readers meet their languages' different union orders here, so equal
- * schemas give equal IR. A union of one is that one.
+ * string literals and enums merged into one enum in the order written (two
+ * or more strings; one is a literal), `true | false` folded into `boolean`,
+ * other members in a fixed order. The two readers meet their languages'
+ * different union orders here, so equal schemas give equal IR. A union of
+ * one is that one.
  */
 export function union(members: readonly IrType[]): IrType {
   const flat = members.flatMap((m) => (m.kind === "union" ? m.members : [m]));
-  const byKey = new Map(flat.map((m) => [typeKey(m), m] as const));
+  const strings = [
+    ...new Set(flat.flatMap((m) => (m.kind === "enum" ? m.values : m.kind === "literal" && typeof m.value === "string" ? [m.value] : []))),
+  ];
+  const others = flat.filter((m) => m.kind !== "enum" && !(m.kind === "literal" && typeof m.value === "string"));
+  const [onlyString] = strings;
+  if (strings.length > 1) others.push({ kind: "enum", values: strings });
+  else if (onlyString !== undefined) others.push({ kind: "literal", value: onlyString });
+  const byKey = new Map(others.map((m) => [typeKey(m), m] as const));
   if (byKey.has(typeKey(TRUE)) && byKey.has(typeKey(FALSE))) {
     byKey.delete(typeKey(TRUE));
     byKey.delete(typeKey(FALSE));

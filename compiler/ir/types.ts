@@ -15,11 +15,88 @@ export interface SourceLocation {
 /** The primitive types of the wire (PROTOCOL.md, "Encoding facts"). */
 export type PrimitiveName = "string" | "number" | "integer" | "boolean" | "bigint" | "bytes" | "date" | "null";
 
-/** A type, structurally. */
+/**
+ * The well-known string formats, checked as Zod 4 checks them (`email` is
+ * `z.email()`, `datetime` is `z.iso.datetime()`, each with its default
+ * options). Those whose Zod function has been there since zod 4.0.
+ */
+export const STRING_FORMATS = [
+  "email",
+  "uuid",
+  "uuidv4",
+  "uuidv6",
+  "uuidv7",
+  "guid",
+  "url",
+  "emoji",
+  "nanoid",
+  "cuid",
+  "cuid2",
+  "ulid",
+  "xid",
+  "ksuid",
+  "ipv4",
+  "ipv6",
+  "cidrv4",
+  "cidrv6",
+  "base64",
+  "base64url",
+  "e164",
+  "jwt",
+  "datetime",
+  "date",
+  "time",
+  "duration",
+] as const;
+
+/** A well-known string format. */
+export type StringFormat = (typeof STRING_FORMATS)[number];
+
+/** A regular expression a string must match: `RegExp.source` and `RegExp.flags`. */
+export interface IrPattern {
+  readonly source: string;
+  readonly flags: string;
+}
+
+/** What a string must be besides a string; every constraint present holds. Never empty: no constraints, no object. */
+export interface StringConstraints {
+  /** In UTF-16 code units, as `String.length` counts (and Zod). */
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  /** In the order written; the string matches each. */
+  readonly patterns?: readonly IrPattern[];
+  readonly format?: StringFormat;
+}
+
+/** A bound of a number range. */
+export interface IrBound {
+  readonly value: number;
+  /** True for `>`/`<`, false for `>=`/`<=`. */
+  readonly exclusive: boolean;
+}
+
+/** What a number must be besides a number (or an integer). Never empty. */
+export interface NumberConstraints {
+  readonly min?: IrBound;
+  readonly max?: IrBound;
+  readonly multipleOf?: number;
+}
+
+/** How many items an array may have. Never empty. */
+export interface ArrayConstraints {
+  readonly minItems?: number;
+  readonly maxItems?: number;
+}
+
+/** A type, structurally. Constraints are there only when there are some, so equal types are equal data. */
 export type IrType =
-  | { readonly kind: "primitive"; readonly name: PrimitiveName }
+  | { readonly kind: "primitive"; readonly name: "string"; readonly constraints?: StringConstraints }
+  | { readonly kind: "primitive"; readonly name: "number" | "integer"; readonly constraints?: NumberConstraints }
+  | { readonly kind: "primitive"; readonly name: "boolean" | "bigint" | "bytes" | "date" | "null" }
   | { readonly kind: "literal"; readonly value: string | number | boolean }
-  | { readonly kind: "array"; readonly element: IrType }
+  /** Two or more strings, in declaration order (a union of string literals is one). */
+  | { readonly kind: "enum"; readonly values: readonly string[] }
+  | { readonly kind: "array"; readonly element: IrType; readonly constraints?: ArrayConstraints }
   | { readonly kind: "tuple"; readonly items: readonly IrType[] }
   | { readonly kind: "object"; readonly fields: readonly IrField[] }
   | { readonly kind: "record"; readonly value: IrType }
@@ -32,7 +109,10 @@ export type IrType =
 export interface IrField {
   readonly name: string;
   readonly type: IrType;
+  /** May be left out; always true when there is a default. */
   readonly optional: boolean;
+  /** The value the receiving validator fills in when the field is left out, as JSON text (`50`, `"x"`, `null`). */
+  readonly default: string | undefined;
   readonly doc: string | undefined;
 }
 
@@ -40,7 +120,14 @@ export interface IrField {
 export interface IrParam {
   readonly name: string;
   readonly type: IrType;
+  /** The caller may leave it out; always true when there is a default. */
   readonly optional: boolean;
+  /**
+   * The value the receiving side's validator fills in when the caller leaves
+   * the parameter out, as JSON text (`50`, `"x"`, `null`): the handler gets
+   * it, never undefined.
+   */
+  readonly default: string | undefined;
   readonly doc: string | undefined;
 }
 

@@ -1,29 +1,16 @@
 import type { z } from "zod";
 import { localName, sortBy, typeName } from "../ir/names.js";
-import { union } from "../ir/normalize.js";
-import type { Diagnostic, IrField, IrMethod, IrNamedType, IrParam, IrService, IrType, SourceLocation } from "../ir/types.js";
-import {
-  BYTES_MARK,
-  type MethodDefinition,
-  type Methods,
-  METHOD_MARK,
-  SERVICE_MARK,
-  type ServiceDefinition,
-} from "../schema/index.js";
+import type { Diagnostic, IrMethod, IrNamedType, IrParam, IrService, IrType, SourceLocation } from "../ir/types.js";
+import { type MethodDefinition, type Methods, METHOD_MARK, SERVICE_MARK, type ServiceDefinition } from "../schema/index.js";
 import { locationIn } from "./source-files.js";
-import type { ZodDeclarationIndex } from "./zod-locations.js";
+import { type Scope, scopes, type ZodDeclarationIndex } from "./zod-locations.js";
+import { convertSlot, type ZodTypeContext } from "./zod-types.js";
 
 /** What one schema file gave. */
 export interface ReadResult {
   readonly services: readonly IrService[];
   readonly types: readonly IrNamedType[];
   readonly diagnostics: readonly Diagnostic[];
-}
-
-/** The slice of a Zod v4 schema's internals this reader walks (`schema._zod.def`). */
-interface ZodDef {
-  readonly type: string;
-  readonly [key: string]: unknown;
 }
 
 /** A loaded Zod schema module: its file, where its declarations are written, and its exports. */
@@ -77,10 +64,15 @@ export function readZodModule(root: string, { file, index, exports }: ZodModule,
     if (owner !== undefined && owner.name === name && owner.file !== file) continue; // imported, or re-exported: declared elsewhere
     const position = index.exportedConst(name) ?? { line: 1, column: 1 };
     const loc = locationIn(root, file, position.line, position.column);
-    const converted = convertTop(value, loc, `type ${name}`, value);
-    if (converted.optional) diagnostics.push({ loc, message: `named type ${name} cannot be optional; make the field or parameter optional instead` });
+    const converted = convertSlot(value, context(scopes.exported(name), loc, `type ${name}`), value);
+    if (converted.optional) diagnostics.push({ loc, message: `named type ${name} cannot be optional or have a default; make the field or parameter optional instead` });
     types.push({ name, type: converted.type, doc: converted.doc, loc });
   }
+  for (const position of index.functionDefaults())
+    diagnostics.push({
+      loc: locationIn(root, file, position.line, position.column),
+      message: "a default must be a value written in the schema, not a function: generated validators carry the value",
+    });
 
   const services: IrService[] = [];
   const exported = new Set(Object.values(exports).flatMap((value) => (isService(value) ? [value.name] : [])));
@@ -103,6 +95,18 @@ export function readZodModule(root: string, { file, index, exports }: ZodModule,
   }
   return { services, types, diagnostics };
 
+  /** How the type converter reports: at the Zod call that caused it, else at `fallback`, the message prefixed with what it is about. */
+  function context(scope: Scope, fallback: SourceLocation, what: string, path: readonly string[] = []): ZodTypeContext {
+    return {
+      nameOf: (schema) => names.get(schema)?.name,
+      report: (calls, message) => {
+        const position = index.find(scope, path, calls);
+        diagnostics.push({ loc: position ? locationIn(root, file, position.line, position.column) : fallback, message: `${what}: ${message}` });
+      },
+      field: (name) => context(scope, fallback, `${what}, field ${name}`, [...path, name]),
+    };
+  }
+
   /** Where the schema API saw a declaration being made; undefined when that was no file (a loader's wrapper). */
   function declaredAt(at: { file: string; line: number; column: number } | undefined): SourceLocation | undefined {
     return at && !at.file.startsWith("data:") ? locationIn(root, at.file, at.line, at.column) : undefined;
@@ -122,12 +126,12 @@ export function readZodModule(root: string, { file, index, exports }: ZodModule,
       }
       const written = index.method(service, group, name);
       const loc = written ? locationIn(root, file, written.line, written.column) : declaredAt(definition.declaredAt) ?? serviceLoc;
-      out.push(readMethod(name, definition, loc));
+      out.push(readMethod(service, group, name, definition, loc));
     }
     return sortBy(out, (m) => m.name);
   }
 
-  function readMethod(name: string, definition: MethodDefinition, loc: SourceLocation): IrMethod {
+  function readMethod(service: string, group: "methods" | "clientMethods", name: string, definition: MethodDefinition, loc: SourceLocation): IrMethod {
     const { spec } = definition;
     const params: IrParam[] = [];
     if (typeof spec.params !== "object" || spec.params === null) {
@@ -138,16 +142,16 @@ export function readZodModule(root: string, { file, index, exports }: ZodModule,
           diagnostics.push({ loc, message: `parameter ${param} of ${name} is not a Zod type` });
           continue;
         }
-        const converted = convertTop(schema, loc, `parameter ${param} of ${name}`);
-        params.push({ name: param, type: converted.type, optional: converted.optional, doc: converted.doc });
+        const converted = convertSlot(schema, context(scopes.param(service, group, name, param), loc, `parameter ${param} of ${name}`));
+        params.push({ name: param, type: converted.type, optional: converted.optional, default: converted.default, doc: converted.doc });
       }
     }
     let returns: IrType = { kind: "void" };
     if (spec.returns === undefined) diagnostics.push({ loc, message: `method ${name} has no return type (use z.void() for none)` });
     else if (!isZodSchema(spec.returns)) diagnostics.push({ loc, message: `return type of ${name} is not a Zod type` });
     else {
-      const converted = convertTop(spec.returns, loc, `return type of ${name}`);
-      if (converted.optional) diagnostics.push({ loc, message: `return type of ${name} cannot be optional; use .nullable() or z.void()` });
+      const converted = convertSlot(spec.returns, context(scopes.returns(service, group, name), loc, `return type of ${name}`));
+      if (converted.optional) diagnostics.push({ loc, message: `return type of ${name} cannot be optional or have a default; use .nullable() or z.void()` });
       returns = converted.type;
     }
     return {
@@ -162,105 +166,6 @@ export function readZodModule(root: string, { file, index, exports }: ZodModule,
     };
   }
 
-  /** A parameter, field or named type: `.optional()` and `.default()` at the top say "may be left out". */
-  /** `self`: the named type being defined, which is expanded rather than referred to. */
-  function convertTop(schema: z.ZodType, loc: SourceLocation, what: string, self?: z.ZodType): { type: IrType; optional: boolean; doc: string | undefined } {
-    const doc = ownDescription(schema, self);
-    const d = def(schema);
-    if (d.type === "optional" || d.type === "default") {
-      const inner = d.innerType as z.ZodType;
-      return { type: convert(inner, loc, what, new Set()), optional: true, doc: doc ?? ownDescription(inner) };
-    }
-    return { type: convert(schema, loc, what, new Set(), self), optional: false, doc };
-  }
-
-  /** A schema's description, unless it is a shared named type's: that documents the type, not this use of it. */
-  function ownDescription(schema: z.ZodType, self?: z.ZodType): string | undefined {
-    return names.has(schema) && schema !== self ? undefined : schema.description;
-  }
-
-  function convert(schema: z.ZodType, loc: SourceLocation, what: string, visiting: Set<unknown>, self?: unknown): IrType {
-    const named = names.get(schema)?.name;
-    if (named !== undefined && schema !== self) return { kind: "ref", name: named };
-    if ((schema as unknown as Record<symbol, unknown>)[BYTES_MARK] === true) return { kind: "primitive", name: "bytes" };
-    if (visiting.has(schema)) return unsupported(`a recursive type must be an exported (named) schema, reached through z.lazy`);
-    const d = def(schema);
-    const inner = (child: unknown) => convert(child as z.ZodType, loc, what, new Set([...visiting, schema]));
-    switch (d.type) {
-      case "string":
-      case "boolean":
-      case "bigint":
-      case "date":
-      case "null":
-        return { kind: "primitive", name: d.type };
-      case "number":
-        return { kind: "primitive", name: isInteger(d) ? "integer" : "number" };
-      case "void":
-        return { kind: "void" };
-      case "literal":
-        return union((d.values as unknown[]).map((value) => literal(value)));
-      case "enum":
-        return union(Object.values(d.entries as Record<string, unknown>).map((value) => literal(value)));
-      case "nullable":
-        return union([inner(d.innerType), { kind: "primitive", name: "null" }]);
-      case "readonly":
-        return inner(d.innerType);
-      case "lazy":
-        return inner((d.getter as () => unknown)());
-      case "array":
-        return { kind: "array", element: inner(d.element) };
-      case "tuple":
-        if (d.rest !== null && d.rest !== undefined) return unsupported("tuples with a rest element are not supported");
-        return { kind: "tuple", items: (d.items as unknown[]).map(inner) };
-      case "record":
-        if (def(d.keyType as z.ZodType).type !== "string") return unsupported("record keys must be z.string() (msgpack maps here have string keys)");
-        return { kind: "record", value: inner(d.valueType) };
-      case "union":
-        return union((d.options as unknown[]).map(inner));
-      case "object": {
-        const fields: IrField[] = [];
-        for (const [name, field] of Object.entries(d.shape as Record<string, z.ZodType>)) {
-          const fd = def(field);
-          const optional = fd.type === "optional" || fd.type === "default";
-          const type = optional ? inner(fd.innerType) : inner(field);
-          const doc = ownDescription(field) ?? (optional ? ownDescription(fd.innerType as z.ZodType) : undefined);
-          fields.push({ name, type, optional, doc });
-        }
-        return { kind: "object", fields };
-      }
-      case "optional":
-      case "default":
-        return unsupported("only parameters and object fields can be optional");
-      case "custom":
-        return unsupported("custom types are not supported; for bytes use bytes() from pseud-gen/schema");
-      default:
-        return unsupported(`Zod type "${d.type}" is not supported`);
-    }
-
-    function literal(value: unknown): IrType {
-      if (value === null) return { kind: "primitive", name: "null" };
-      if (typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value)))
-        return { kind: "literal", value };
-      return unsupported(`literal ${String(value)} is not supported (strings, finite numbers, booleans and null are)`);
-    }
-
-    function unsupported(message: string): IrType {
-      diagnostics.push({ loc, message: `${what}: ${message}` });
-      return { kind: "primitive", name: "null" };
-    }
-  }
-}
-
-function def(schema: z.ZodType): ZodDef {
-  return (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
-}
-
-/** `z.int()` carries its format on the def; `z.number().int()` as a check. */
-function isInteger(d: ZodDef): boolean {
-  const formats = ["safeint", "int32", "uint32"];
-  if (typeof d.format === "string" && formats.includes(d.format)) return true;
-  const checks = (d.checks ?? []) as { _zod: { def: { check?: string; format?: string } } }[];
-  return checks.some((c) => c._zod.def.check === "number_format" && formats.includes(c._zod.def.format ?? ""));
 }
 
 function isZodSchema(value: unknown): value is z.ZodType {

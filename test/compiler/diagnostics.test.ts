@@ -22,7 +22,7 @@ describe("schema mistakes", () => {
       `schemas/broken.interface.ts:8:3: method name "bad-name" is not an identifier or dotted name`,
       `schemas/broken.zod.ts:4:23: service "broken" is already declared at schemas/broken.interface.ts:2:1`,
       `schemas/broken.zod.ts:6:5: method name "bad name!" is not an identifier or dotted name`,
-      `schemas/broken.zod.ts:7:5: parameter f of callback: Zod type "function" is not supported`,
+      `schemas/broken.zod.ts:7:39: parameter f of callback: Zod type "function" is not supported`,
       `schemas/broken.zod.ts:8:5: required parameter "b" of order follows optional parameter "a"`,
       "schemas/broken.zod.ts:9:5: method silent has no return type (use z.void() for none)",
       `schemas/broken.zod.ts:11:5: methods "string.lower" and "stringLower" both generate stringLower()`,

@@ -31,7 +31,7 @@ describe("the same service in both schema formats", () => {
   it("records where each declaration was written", async () => {
     const { schema } = await read("schemas/greeter.interface.ts");
     const hello = schema.services[0]?.methods.find((m) => m.name === "hello");
-    expect(hello?.loc).toEqual({ file: "schemas/greeter.interface.ts", line: 39, column: 3 }); // `hello(name`
+    expect(hello?.loc).toEqual({ file: "schemas/greeter.interface.ts", line: 43, column: 3 }); // `hello(name`
     const zod = (await read("schemas/greeter.zod.ts")).schema;
     const zodHello = zod.services[0]?.methods.find((m) => m.name === "hello");
     expect(zodHello?.loc).toEqual({ file: "schemas/greeter.zod.ts", line: 33, column: 5 }); // `hello: method({`

@@ -25,6 +25,10 @@ describe("generated code under strict TypeScript", () => {
     expect(diagnosticsOf("test/compiler/fixtures/usage-ok.ts")).toEqual([]);
   }, 60_000);
 
+  it("compiles the golden output: constraints, enums and defaults included", () => {
+    expect(diagnosticsOf("test/compiler/golden/out/kitchen.sink.ts")).toEqual([]);
+  }, 60_000);
+
   it("rejects a missing handler method, a wrong argument, and wrong result types", () => {
     const found = diagnosticsOf("test/compiler/fixtures/usage-bad.ts");
     expect(found.map((d) => d.line)).toEqual([5, 12, 14, 15, 17]);

@@ -3,7 +3,7 @@
 
 import { z } from "zod";
 import { type CallContext, type CallOptions, type Caller, type Server, validateArguments, validateResult } from "pseud";
-import { type Envelope, EnvelopeSchema, type Level, LevelSchema, type Tree, TreeSchema } from "./types.js";
+import { type Contact, ContactSchema, type Envelope, EnvelopeSchema, type Level, LevelSchema, type Page, PageSchema, type Tree, TreeSchema } from "./types.js";
 
 /** The wire name of the kitchen.sink service: its server's routing id. */
 export const kitchenSinkServiceName = "kitchen.sink";
@@ -21,6 +21,10 @@ const kitchenSinkMethods = {
   "nothing": {
     params: [],
     returns: z.void(),
+  },
+  "search": {
+    params: [["query", z.string().min(3).max(80).regex(new RegExp("^[a-z ]+$", "i"))], ["code", z.string().length(4).regex(new RegExp("^\\d+$"))], ["id", z.uuid()], ["since", z.iso.datetime()], ["ratio", z.number().gt(0).lt(1).multipleOf(0.05)], ["port", z.number().int().min(0).max(4294967295)], ["tags", z.array(z.enum(["red", "green", "blue"])).min(1).max(3)], ["pair", z.array(z.string()).length(2)], ["to", z.lazy(() => ContactSchema)], ["page", z.lazy(() => PageSchema)], ["limit", z.number().int().min(1).max(100).default(50)], ["sort", z.enum(["score", "date"]).default("score")]],
+    returns: z.array(z.string().min(1)).max(100),
   },
   "tree.walk": {
     params: [["tree", z.lazy(() => TreeSchema)], ["depth", z.number()]],
@@ -42,6 +46,14 @@ export interface KitchenSinkHandlers {
   mixedUnion(value: number | string | null, callContext: CallContext): Level | Promise<Level>;
 
   nothing(callContext: CallContext): void | Promise<void>;
+
+  /**
+   * Every constraint kind the IR carries.
+   * @param query - Words to look for.
+   * @param limit - At most this many. Defaults to 50.
+   * @param sort - Defaults to "score".
+   */
+  search(query: string, code: string, id: string, since: string, ratio: number, port: number, tags: ("red" | "green" | "blue")[], pair: string[], to: Contact, page: Page, limit: number, sort: "score" | "date", callContext: CallContext): string[] | Promise<string[]>;
 
   treeWalk(tree: Tree, depth: number, callContext: CallContext): string[] | null | Promise<string[] | null>;
 }
@@ -71,6 +83,14 @@ export function registerKitchenSinkServer(server: Server, handlers: KitchenSinkH
       return handlers.nothing(callContext);
     },
     { withContext: true, params: [], domain: "ops" },
+  );
+  server.register(
+    "search",
+    (callContext: CallContext, ...args: unknown[]) => {
+      const [query, code, id, since, ratio, port, tags, pair, to, page, limit, sort] = validateArguments("search", kitchenSinkMethods["search"].params, args) as [string, string, string, string, number, number, ("red" | "green" | "blue")[], string[], Contact, Page, number, "score" | "date"];
+      return handlers.search(query, code, id, since, ratio, port, tags, pair, to, page, limit, sort, callContext);
+    },
+    { withContext: true, params: ["query", "code", "id", "since", "ratio", "port", "tags", "pair", "to", "page", "limit", "sort"] },
   );
   server.register(
     "tree.walk",
@@ -103,6 +123,16 @@ export class KitchenSinkClient {
 
   async nothing(callOptions?: CallOptions): Promise<void> {
     await this.caller.call("nothing", [], {}, callOptions);
+  }
+
+  /**
+   * Every constraint kind the IR carries.
+   * @param query - Words to look for.
+   * @param limit - At most this many. Defaults to 50.
+   * @param sort - Defaults to "score".
+   */
+  async search(query: string, code: string, id: string, since: string, ratio: number, port: number, tags: ("red" | "green" | "blue")[], pair: string[], to: Contact, page: Page, limit?: number, sort?: "score" | "date", callOptions?: CallOptions): Promise<string[]> {
+    return validateResult("search", kitchenSinkMethods["search"].returns, await this.caller.call("search", [query, code, id, since, ratio, port, tags, pair, to, page, limit, sort], {}, callOptions));
   }
 
   async treeWalk(tree: Tree, depth: number, callOptions?: CallOptions): Promise<string[] | null> {

@@ -3,6 +3,11 @@
 
 import { z } from "zod";
 
+export type Contact = string;
+
+/** Validates {@link Contact} values. */
+export const ContactSchema: z.ZodType<Contact> = z.email();
+
 export interface Envelope {
   "content-type": string;
   headers: Record<string, string[]>;
@@ -21,6 +26,18 @@ export type Level = "max" | 1 | 2 | true;
 
 /** Validates {@link Level} values. */
 export const LevelSchema: z.ZodType<Level> = z.union([z.literal("max"), z.literal(1), z.literal(2), z.literal(true)]);
+
+export interface Page {
+  /** Defaults to 20. */
+  size?: number | undefined;
+  /** Defaults to null. */
+  cursor?: string | null | undefined;
+  /** Defaults to "newest". */
+  order?: "newest" | "oldest" | undefined;
+}
+
+/** Validates {@link Page} values. */
+export const PageSchema: z.ZodType<Page> = z.object({ size: z.number().int().gt(0).max(500).default(20), cursor: z.union([z.string(), z.null()]).default(null), order: z.enum(["newest", "oldest"]).default("newest") });
 
 /**
  * A recursive type:
