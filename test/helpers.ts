@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach } from "vitest";
 import type { LogFields, Logger } from "pseud";
 
@@ -63,4 +65,23 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
     resolve = r;
   });
   return { promise, resolve };
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * Memory use after a full garbage collection: what is retained, not what is
+ * merely not yet collected. V8's gc() is exposed at run time, so no test
+ * needs a node flag. V8 frees the memory of collected ArrayBuffers in a later
+ * task, so the collection runs again after one.
+ */
+export async function memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
+  if (gc === undefined) {
+    setFlagsFromString("--expose-gc");
+    gc = runInNewContext("gc") as () => void;
+  }
+  gc();
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  return process.memoryUsage();
 }
