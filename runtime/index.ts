@@ -31,6 +31,13 @@ export { type CallContext, DEFAULT_DOMAIN, type Predicate } from "./peer/call-co
 export type { ContextHandler, Handler, RegisterOptions } from "./peer/registry.js";
 export { type CallOptions, DEFAULT_TIMEOUT_MS, type PeerOptions } from "./peer/rpc-peer.js";
 export { decodeValue, encodeValue } from "./protocol/codec.js";
+export {
+  DEFAULT_DECODE_LIMITS,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_LENGTH,
+  DEFAULT_MAX_TEXT_BODY,
+  type DecodeLimits,
+} from "./protocol/decode-limits.js";
 export { type Credential, type Decoded, decodeFrames, encodeMessage, type Failure, type Message, type Work } from "./protocol/frames.js";
 export { newMessageId } from "./protocol/message-id.js";
 export { MESSAGE_TYPES, type MessageType } from "./protocol/message-types.js";

@@ -1,5 +1,6 @@
 import { ClosedError, EncodeError, errorFromRemote } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/decode-limits.js";
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
 import { newMessageId } from "../protocol/message-id.js";
 import { RouterSocket, type RouterSocketOptions } from "../transport/router-socket.js";
@@ -25,6 +26,8 @@ export interface PeerOptions {
   readonly timeoutMs?: number;
   /** Send a handler's stack trace with its ERROR (default true). */
   readonly sendTracebacks?: boolean;
+  /** Tighter limits on what a received body may hold (default {@link DEFAULT_DECODE_LIMITS}: only the bytes received bound it, and depth 100). */
+  readonly decodeLimits?: Partial<DecodeLimits>;
 }
 
 /** What a client or server hears from its peer layer. */
@@ -56,6 +59,7 @@ export class RpcPeer implements PeerControl {
   readonly socket: RouterSocket;
   private readonly logger: Logger;
   private readonly timeoutMs: number;
+  private readonly decodeLimits: DecodeLimits;
   private guard: Guard | undefined;
   private closed = false;
 
@@ -66,6 +70,7 @@ export class RpcPeer implements PeerControl {
   ) {
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.decodeLimits = { ...DEFAULT_DECODE_LIMITS, ...options.decodeLimits };
     this.dispatcher = new Dispatcher(this.registry, {
       sendTracebacks: options.sendTracebacks ?? true,
       logger: this.logger,
@@ -187,7 +192,7 @@ export class RpcPeer implements PeerControl {
     if (frames.length === 2 && second.length === 0) return this.hooks.onEmptyMessage(routingId);
     const delimited = second.length === 0;
     const envelope: Envelope = delimited ? [routingId, EMPTY] : [routingId];
-    const decoded = decodeFrames(delimited ? frames.slice(2) : frames.slice(1));
+    const decoded = decodeFrames(delimited ? frames.slice(2) : frames.slice(1), this.decodeLimits);
     if (!decoded.ok) return this.refuse(envelope, decoded);
     const message = decoded.message;
     this.hooks.onPeerSeen(routingId, message.type === "HEARTBEAT");

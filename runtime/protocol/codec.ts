@@ -1,5 +1,6 @@
 import { Decoder, Encoder, ExtData, ExtensionCodec } from "@msgpack/msgpack";
 import { EncodeError, ProtocolError } from "../errors.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits, scanBody } from "./decode-limits.js";
 
 /**
  * msgpack as pseud peers speak it (PROTOCOL.md, "Encoding facts"): str ↔
@@ -67,7 +68,9 @@ const decoder = new Decoder({
   useBigInt64: true,
   mapKeyConverter: (key: unknown) => {
     if (typeof key === "string") return key;
-    throw new ProtocolError("BODY", `map key ${String(key)} is not a string (pseud maps have string keys only)`);
+    // A key's own text could be as long as the body: only its kind is shown.
+    const shown = typeof key === "number" ? String(key) : key instanceof Uint8Array ? `of ${key.length} bytes` : `of type ${typeof key}`;
+    throw new ProtocolError("BODY", `map key ${shown} is not a string (pseud maps have string keys only)`);
   },
 });
 
@@ -129,22 +132,19 @@ function toBigIntForm(value: unknown): unknown {
 }
 
 /**
- * Decodes one value. Throws {@link ProtocolError} (fault PICKLED_EXT or BODY)
- * or the msgpack library's own error for bytes that are not msgpack.
+ * Decodes one value. Its headers are checked against `limits` and the bytes
+ * received before anything is decoded (see {@link scanBody}), so a hostile
+ * body costs time and memory in proportion to its size, never to what it
+ * declares. Throws {@link ProtocolError} (fault BODY or PICKLED_EXT) or the
+ * msgpack library's own error for bytes that are not msgpack.
  */
-export function decodeValue(bytes: Uint8Array): unknown {
+export function decodeValue(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): unknown {
+  const { hasInt64 } = scanBody(bytes, limits);
   // A plain view over the same memory, so bin values decode as Uint8Array, not Buffer (no copy).
   const view = Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
   const value = decoder.decode(view);
-  // int64/uint64 decode as bigint; those in the safe range become numbers
-  // again. Such integers start with byte 0xcf or 0xd3, so a message without
-  // either byte anywhere (a fast native scan) needs no walk.
-  if (mayHoldInt64(bytes)) return numbersWhereSafe(value);
-  return value;
-}
-
-function mayHoldInt64(bytes: Uint8Array): boolean {
-  return bytes.indexOf(0xcf) !== -1 || bytes.indexOf(0xd3) !== -1;
+  // int64/uint64 decode as bigint; those in the safe range become numbers again.
+  return hasInt64 ? numbersWhereSafe(value) : value;
 }
 
 /** Replaces, in place, bigints within ±(2^53 − 1) by numbers; the value was just decoded and is ours. */
