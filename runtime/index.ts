@@ -30,6 +30,15 @@ export { consoleLogger, type LogFields, type Logger, type LogLevel, silentLogger
 export { type CallContext, DEFAULT_DOMAIN, type Predicate } from "./peer/call-context.js";
 export type { ContextHandler, Handler, RegisterOptions } from "./peer/registry.js";
 export { type CallOptions, DEFAULT_TIMEOUT_MS, type PeerOptions } from "./peer/rpc-peer.js";
+export {
+  DEFAULT_LOG_BURST,
+  DEFAULT_LOG_INTERVAL_MS,
+  type LimiterClock,
+  type LogRateLimit,
+  MAX_LOG_FIELD_LENGTH,
+  rateLimitedLogger,
+  SUPPRESSED_MESSAGE,
+} from "./rate-limited-logger.js";
 export { decodeValue, encodeValue } from "./protocol/codec.js";
 export {
   DEFAULT_DECODE_LIMITS,

@@ -3,6 +3,7 @@ import type { Logger } from "../logger.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/decode-limits.js";
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
 import { newMessageId } from "../protocol/message-id.js";
+import type { LogRateLimit } from "../rate-limited-logger.js";
 import { RouterSocket, type RouterSocketOptions } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";
 import { Dispatcher, type Outcome } from "./dispatcher.js";
@@ -28,6 +29,8 @@ export interface PeerOptions {
   readonly sendTracebacks?: boolean;
   /** Tighter limits on what a received body may hold (default {@link DEFAULT_DECODE_LIMITS}: only the bytes received bound it, and depth 100). */
   readonly decodeLimits?: Partial<DecodeLimits>;
+  /** How many warnings and errors of one kind are logged per interval (default 10 per 10 s, then one summary). */
+  readonly logRateLimit?: LogRateLimit;
 }
 
 /** What a client or server hears from its peer layer. */

@@ -1,7 +1,7 @@
 import { Dealer } from "zeromq";
 import { describe, expect, it } from "vitest";
-import { Client, decodeFrames, type Message, newMessageId, silentLogger } from "pseud";
-import { closeAfter } from "../helpers.js";
+import { Client, decodeFrames, encodeMessage, encodeValue, type Message, newMessageId, Server, silentLogger, SUPPRESSED_MESSAGE } from "pseud";
+import { closeAfter, RecordingLogger } from "../helpers.js";
 import { startChild } from "../liveness/child.js";
 
 const V1 = Buffer.from("v1");
@@ -85,5 +85,51 @@ describe("length-header bombs in a body (before any authentication)", () => {
     expect(refused).toBeGreaterThan(0);
     dealer.close();
     await reading;
+  });
+});
+
+/** A server with a recording logger, and a DEALER that sends it raw frames. */
+async function loggedServer(options: { logRateLimit?: { burst: number; intervalMs: number } } = {}) {
+  const logger = new RecordingLogger();
+  const server = closeAfter(new Server("svc", { logger, ...options }));
+  server.register("ping", () => "pong");
+  const endpoint = await server.bind("tcp://127.0.0.1:*");
+  return { logger, dealer: dealerTo(endpoint) };
+}
+
+/** A kind of bad message, and how to tell its log lines. */
+interface BadKind {
+  readonly frames: (string | Buffer)[];
+  readonly logs: (message: string, fields: Readonly<Record<string, unknown>>) => boolean;
+}
+
+describe("log lines about bad input", () => {
+  it("a flood of 3,000 bad messages: at most `burst` lines per kind per interval; a summary counts the rest", async () => {
+    const limit = { burst: 5, intervalMs: 1_000 };
+    const { logger, dealer } = await loggedServer({ logRateLimit: limit });
+    const kinds: BadKind[] = [
+      { frames: ["", "v0", newMessageId(), WORK, Buffer.from(encodeValue(["ping", [], {}]))], logs: (_m, f) => f.fault === "VERSION" },
+      { frames: ["", V1, newMessageId(), Buffer.of(0x7f), Buffer.alloc(0)], logs: (_m, f) => f.fault === "TYPE" },
+      { frames: ["", ...encodeMessage({ type: "OK", id: newMessageId(), value: 1 })], logs: (m) => m.startsWith("reply dropped") },
+    ];
+    const perKind = 1_000;
+    const started = Date.now();
+    for (let i = 0; i < perKind; i++) for (const kind of kinds) await dealer.send(kind.frames);
+    const written = (kind: BadKind) => logger.lines.filter((l) => l.message !== SUPPRESSED_MESSAGE && kind.logs(l.message, l.fields));
+    const suppressed = (kind: BadKind) =>
+      logger.lines
+        .filter((l) => l.message === SUPPRESSED_MESSAGE && kind.logs(String(l.fields.message), l.fields))
+        .reduce((sum, l) => sum + Number(l.fields.suppressed), 0);
+    // Nothing is lost: every bad message is a line, or counted by a summary.
+    for (const kind of kinds) await logger.waitFor(() => written(kind).length + suppressed(kind) === perKind, 10_000);
+    const intervals = 1 + Math.ceil((Date.now() - started) / limit.intervalMs);
+    for (const kind of kinds) expect(written(kind).length).toBeLessThanOrEqual(limit.burst * intervals);
+  });
+
+  it("a peer-controlled value is cut short: a 1 MiB version frame makes a short line", async () => {
+    const { logger, dealer } = await loggedServer();
+    await dealer.send(["", Buffer.alloc(1024 * 1024, 0x41), newMessageId(), WORK, Buffer.from(encodeValue(["ping", [], {}]))]);
+    const line = await logger.waitFor((l) => l.fields.fault === "VERSION");
+    expect(JSON.stringify(line.fields).length).toBeLessThan(1_000);
   });
 });
