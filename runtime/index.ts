@@ -39,7 +39,7 @@ export {
   rateLimitedLogger,
   SUPPRESSED_MESSAGE,
 } from "./rate-limited-logger.js";
-export { decodeValue, encodeValue } from "./protocol/codec.js";
+export { decodeValue, encodeValue, MAX_RETAINED_ENCODE_BUFFER } from "./protocol/codec.js";
 export {
   DEFAULT_DECODE_LIMITS,
   DEFAULT_MAX_DEPTH,

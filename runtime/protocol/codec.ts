@@ -1,4 +1,4 @@
-import { Decoder, Encoder, ExtData, ExtensionCodec } from "@msgpack/msgpack";
+import { Decoder, Encoder, type EncoderOptions, ExtData, ExtensionCodec } from "@msgpack/msgpack";
 import { EncodeError, ProtocolError } from "../errors.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits, scanBody } from "./decode-limits.js";
 
@@ -58,11 +58,47 @@ extensionCodec.register({
   decode: (data: Uint8Array, type: number) => new ExtData(type, data),
 });
 
+/**
+ * The largest encode buffer kept from one message to the next: 1 MiB. An
+ * encoder keeps its buffer, grown to twice the largest message it wrote, so
+ * one grown past this is replaced by a fresh one: a 200 MB message does not
+ * pin 400 MB for the life of the process. Messages under about 512 KiB reuse
+ * the buffer; larger ones grow a new one each time.
+ */
+export const MAX_RETAINED_ENCODE_BUFFER = 1024 * 1024;
+
+/** One encoder reused for every message, and replaced once its buffer has grown past {@link MAX_RETAINED_ENCODE_BUFFER}. */
+class ReusedEncoder {
+  private encoder: Encoder;
+
+  constructor(private readonly options: EncoderOptions) {
+    this.encoder = new Encoder(options);
+  }
+
+  /** Encodes into memory of the caller's own (see ownCopy); rethrows what the encoder throws. */
+  encode(value: unknown): Buffer {
+    try {
+      const shared = this.encoder.encodeSharedRef(value);
+      const out = ownCopy(shared);
+      this.dropIfLarge(shared.buffer.byteLength);
+      return out;
+    } catch (error) {
+      // How far the failed encode grew the buffer, as a one-byte encode shows it.
+      this.dropIfLarge(this.encoder.encodeSharedRef(null).buffer.byteLength);
+      throw error;
+    }
+  }
+
+  private dropIfLarge(bufferBytes: number): void {
+    if (bufferBytes > MAX_RETAINED_ENCODE_BUFFER) this.encoder = new Encoder(this.options);
+  }
+}
+
 const encoderOptions = { extensionCodec, ignoreUndefined: false } as const;
 /** Writes numbers in their smallest msgpack form, as Python does. */
-const numberEncoder = new Encoder(encoderOptions);
+const numberEncoder = new ReusedEncoder(encoderOptions);
 /** Writes bigints as int64/uint64; used only for values that hold one (see toBigIntForm). */
-const bigintEncoder = new Encoder({ ...encoderOptions, useBigInt64: true });
+const bigintEncoder = new ReusedEncoder({ ...encoderOptions, useBigInt64: true });
 const decoder = new Decoder({
   extensionCodec,
   useBigInt64: true,
@@ -80,12 +116,12 @@ const decoder = new Decoder({
  */
 export function encodeValue(value: unknown): Uint8Array {
   try {
-    return ownCopy(numberEncoder.encodeSharedRef(value));
+    return numberEncoder.encode(value);
   } catch (error) {
     if (error !== NEEDS_BIGINT_PATH) throw asEncodeError(error);
   }
   try {
-    return ownCopy(bigintEncoder.encodeSharedRef(toBigIntForm(value)));
+    return bigintEncoder.encode(toBigIntForm(value));
   } catch (error) {
     throw asEncodeError(error);
   }
