@@ -6,6 +6,7 @@ import { heartbeatPlugin } from "./heartbeat/create.js";
 import type { HeartbeatOptions, HeartbeatPlugin } from "./heartbeat/plugin.js";
 import { consoleLogger } from "./logger.js";
 import { type CallOptions, type PeerOptions, RpcPeer } from "./peer/rpc-peer.js";
+import { rateLimitedLogger } from "./rate-limited-logger.js";
 import { ClientGuard } from "./security/client-guard.js";
 import { type ClientSecurity, clientPlugin } from "./security/config.js";
 import { PSEUD_CLIENT_MARK } from "./security/prompt.js";
@@ -69,7 +70,7 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     super();
     if (typeof serverName !== "string" || serverName === "") throw new TypeError("a client needs the server's name");
     this.serverId = Buffer.from(serverName, "utf8");
-    const logger = options.logger ?? consoleLogger();
+    const logger = rateLimitedLogger(options.logger ?? consoleLogger(), options.logRateLimit);
     const plugin = clientPlugin(options.security);
     // An unguessable routing id: no other peer can claim it to take this client's place. Its mark tells a
     // pseud server that this client answers a prompt to authenticate.

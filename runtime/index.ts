@@ -5,7 +5,7 @@
  *
  * The runtime's layers, lowest first; a module imports only from its own
  * layer or lower ones (test/runtime/layers.test.ts checks it):
- * errors.ts, logger.ts, limits.ts, validation.ts → protocol/ → transport/ → heartbeat/
+ * errors.ts, logger.ts, rate-limited-logger.ts, limits.ts, validation.ts → protocol/ → transport/ → heartbeat/
  * → peer/ → security/ → the public faces (caller.ts, endpoint.ts, client.ts,
  * server.ts, this file).
  */
@@ -37,7 +37,6 @@ export { DEFAULT_INTERVAL_MS, DEFAULT_MAX_MISSED, IntervalHeartbeat } from "./he
 export type { HeartbeatHost, HeartbeatOptions, HeartbeatPlugin } from "./heartbeat/plugin.js";
 export {
   DEFAULT_LIMITS,
-  DEFAULT_LOG_LINES_PER_SECOND,
   DEFAULT_MAX_BYTES_IN_FLIGHT,
   DEFAULT_MAX_BYTES_IN_FLIGHT_PER_PEER,
   DEFAULT_MAX_CALLS_IN_FLIGHT,
@@ -54,6 +53,14 @@ export { consoleLogger, type LogFields, type Logger, type LogLevel, silentLogger
 export { type CallContext, DEFAULT_DOMAIN, type Predicate } from "./peer/call-context.js";
 export type { ContextHandler, Handler, RegisterOptions } from "./peer/registry.js";
 export { type CallOptions, DEFAULT_TIMEOUT_MS, type LoadSnapshot, type PeerOptions } from "./peer/rpc-peer.js";
+export { DEFAULT_LOG_BURST, DEFAULT_LOG_INTERVAL_MS, type LogRateLimit, MAX_LOG_FIELD_LENGTH } from "./rate-limited-logger.js";
+export {
+  DEFAULT_DECODE_LIMITS,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_LENGTH,
+  DEFAULT_MAX_TEXT_BODY,
+  type DecodeLimits,
+} from "./protocol/decode-limits.js";
 export { type ParamValidator, validateArguments, validateResult, type Validator } from "./validation.js";
 export { type ClientSecurity, type ServerSecurity } from "./security/config.js";
 export { generateKeyPair, type KeyInput, KeyError, type KeyPair, type KeyPairInput, loadKey, loadKeyPair } from "./security/keys.js";

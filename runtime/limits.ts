@@ -51,8 +51,6 @@ export const DEFAULT_MAX_PENDING_CALLS = 10_000;
  */
 export const DEFAULT_MAX_QUEUED_MESSAGES = 25_000;
 
-/** Log lines of one kind (one message text) per second; the rest are counted and reported with the next line of that kind. */
-export const DEFAULT_LOG_LINES_PER_SECOND = 10;
 
 /** The bounds of one Server or Client. See each default for its meaning. */
 export interface Limits {
@@ -74,8 +72,6 @@ export interface Limits {
   readonly maxPendingCalls: number;
   /** Default {@link DEFAULT_MAX_QUEUED_MESSAGES}. */
   readonly maxQueuedMessages: number;
-  /** Default {@link DEFAULT_LOG_LINES_PER_SECOND}. */
-  readonly logLinesPerSecond: number;
 }
 
 /** Every default, as one object. */
@@ -89,7 +85,6 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxBytesInFlight: DEFAULT_MAX_BYTES_IN_FLIGHT,
   maxPendingCalls: DEFAULT_MAX_PENDING_CALLS,
   maxQueuedMessages: DEFAULT_MAX_QUEUED_MESSAGES,
-  logLinesPerSecond: DEFAULT_LOG_LINES_PER_SECOND,
 });
 
 /**

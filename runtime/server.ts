@@ -6,6 +6,7 @@ import { heartbeatPlugin } from "./heartbeat/create.js";
 import type { HeartbeatOptions, HeartbeatPlugin } from "./heartbeat/plugin.js";
 import { consoleLogger, type Logger } from "./logger.js";
 import { type CallOptions, type PeerOptions, RpcPeer } from "./peer/rpc-peer.js";
+import { rateLimitedLogger } from "./rate-limited-logger.js";
 import { type ServerSecurity, serverPlugin } from "./security/config.js";
 import type { ServerPlugin } from "./security/plugin.js";
 import { ServerGuard } from "./security/server-guard.js";
@@ -96,7 +97,7 @@ export class Server extends Endpoint<ServerEvents> {
   ) {
     super();
     if (typeof name !== "string" || name === "") throw new TypeError("a server needs a non-empty name");
-    this.logger = options.logger ?? consoleLogger();
+    this.logger = rateLimitedLogger(options.logger ?? consoleLogger(), options.logRateLimit);
     this.plugin = serverPlugin(options.security);
     // A ZAP handler serves one context: a secured server gets a context of its own.
     this.context = this.plugin ? new Context() : undefined;

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterEach } from "vitest";
 import type { LogFields, Logger } from "pseud";
 
@@ -63,4 +65,29 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
     resolve = r;
   });
   return { promise, resolve };
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * Memory use after a full garbage collection: what is retained, not what is
+ * merely not yet collected. V8's gc() is exposed at run time, so no test
+ * needs a node flag. V8 frees collected ArrayBuffers' memory in later tasks,
+ * so collections are repeated, a task apart, until one frees nothing more.
+ */
+export async function memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
+  if (gc === undefined) {
+    setFlagsFromString("--expose-gc");
+    gc = runInNewContext("gc") as () => void;
+  }
+  let usage = process.memoryUsage();
+  for (let round = 0; round < 10; round++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    const next = process.memoryUsage();
+    const freed = usage.arrayBuffers - next.arrayBuffers + (usage.heapUsed - next.heapUsed);
+    usage = next;
+    if (round > 0 && freed <= 0) break;
+  }
+  return usage;
 }

@@ -1,15 +1,16 @@
 import { ClosedError, EncodeError, errorFromRemote, OverloadedError, PseudError } from "../errors.js";
 import { type Limits, overSize, resolveLimits } from "../limits.js";
 import type { Logger } from "../logger.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/decode-limits.js";
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
 import { newMessageId } from "../protocol/message-id.js";
+import type { LogRateLimit } from "../rate-limited-logger.js";
 import { RouterSocket, type RouterSocketOptions, type SendPolicy, type SocketHandlers } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";
 import { Dispatcher, type Outcome } from "./dispatcher.js";
 import { type Envelope, type Guard, type PeerControl, REFUSED } from "./guard.js";
 import { InFlight } from "./in-flight.js";
 import { PendingCalls } from "./pending-calls.js";
-import { RateLimitedLogger } from "./rate-limited-logger.js";
 import { Registry } from "./registry.js";
 
 /** Per-call options, all optional. */
@@ -34,6 +35,10 @@ export interface PeerOptions {
   readonly sendTracebacks?: boolean;
   /** Bounds on messages, queues and calls; each left out keeps its default (see {@link Limits}). */
   readonly limits?: Partial<Limits>;
+  /** Tighter limits on what a received body may hold (default {@link DEFAULT_DECODE_LIMITS}: only the bytes received bound it, and depth 100). */
+  readonly decodeLimits?: Partial<DecodeLimits>;
+  /** How many warnings and errors of one kind are logged per interval (default 10 per 10 s, then one summary). */
+  readonly logRateLimit?: LogRateLimit;
 }
 
 /** What a peer holds now, against its {@link Limits}. */
@@ -86,11 +91,12 @@ export class RpcPeer implements PeerControl {
   private readonly pending = new PendingCalls();
   private readonly dispatcher: Dispatcher;
   readonly socket: RouterSocket;
-  /** The caller's logger behind a rate limit: peers decide how often drops and handler errors happen. */
+  /** The Server's or Client's logger, already behind a rate limit: peers decide how often drops and handler errors happen. */
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   readonly limits: Limits;
   private readonly inFlight: InFlight;
+  private readonly decodeLimits: DecodeLimits;
   private guard: Guard | undefined;
   private closed = false;
 
@@ -100,9 +106,10 @@ export class RpcPeer implements PeerControl {
     private readonly hooks: PeerHooks,
   ) {
     this.limits = resolveLimits(options.limits);
-    this.logger = new RateLimitedLogger(options.logger, this.limits.logLinesPerSecond);
+    this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.inFlight = new InFlight(this.limits);
+    this.decodeLimits = { ...DEFAULT_DECODE_LIMITS, ...options.decodeLimits };
     this.dispatcher = new Dispatcher(this.registry, {
       sendTracebacks: options.sendTracebacks ?? false,
       logger: this.logger,
@@ -260,7 +267,7 @@ export class RpcPeer implements PeerControl {
     const delimited = second.length === 0;
     const envelope: Envelope = delimited ? [routingId, EMPTY] : [routingId];
     const body = delimited ? frames.slice(2) : frames.slice(1);
-    const decoded = decodeFrames(body);
+    const decoded = decodeFrames(body, this.decodeLimits);
     if (!decoded.ok) return this.refuse(envelope, decoded);
     const message = decoded.message;
     this.hooks.onPeerSeen(routingId, message.type === "HEARTBEAT");

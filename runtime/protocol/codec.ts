@@ -1,5 +1,6 @@
-import { Decoder, Encoder, ExtData, ExtensionCodec } from "@msgpack/msgpack";
+import { Decoder, Encoder, type EncoderOptions, ExtData, ExtensionCodec } from "@msgpack/msgpack";
 import { EncodeError, ProtocolError } from "../errors.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits, scanBody } from "./decode-limits.js";
 
 /**
  * msgpack as pseud peers speak it (PROTOCOL.md, "Encoding facts"): str ↔
@@ -57,17 +58,55 @@ extensionCodec.register({
   decode: (data: Uint8Array, type: number) => new ExtData(type, data),
 });
 
+/**
+ * The largest encode buffer kept from one message to the next: 1 MiB. An
+ * encoder keeps its buffer, grown to twice the largest message it wrote, so
+ * one grown past this is replaced by a fresh one: a 200 MB message does not
+ * pin 400 MB for the life of the process. Messages under about 512 KiB reuse
+ * the buffer; larger ones grow a new one each time.
+ */
+export const MAX_RETAINED_ENCODE_BUFFER = 1024 * 1024;
+
+/** One encoder reused for every message, and replaced once its buffer has grown past {@link MAX_RETAINED_ENCODE_BUFFER}. */
+class ReusedEncoder {
+  private encoder: Encoder;
+
+  constructor(private readonly options: EncoderOptions) {
+    this.encoder = new Encoder(options);
+  }
+
+  /** Encodes into memory of the caller's own (see ownCopy); rethrows what the encoder throws. */
+  encode(value: unknown): Buffer {
+    try {
+      const shared = this.encoder.encodeSharedRef(value);
+      const out = ownCopy(shared);
+      this.dropIfLarge(shared.buffer.byteLength);
+      return out;
+    } catch (error) {
+      // How far the failed encode grew the buffer, as a one-byte encode shows it.
+      this.dropIfLarge(this.encoder.encodeSharedRef(null).buffer.byteLength);
+      throw error;
+    }
+  }
+
+  private dropIfLarge(bufferBytes: number): void {
+    if (bufferBytes > MAX_RETAINED_ENCODE_BUFFER) this.encoder = new Encoder(this.options);
+  }
+}
+
 const encoderOptions = { extensionCodec, ignoreUndefined: false } as const;
 /** Writes numbers in their smallest msgpack form, as Python does. */
-const numberEncoder = new Encoder(encoderOptions);
+const numberEncoder = new ReusedEncoder(encoderOptions);
 /** Writes bigints as int64/uint64; used only for values that hold one (see toBigIntForm). */
-const bigintEncoder = new Encoder({ ...encoderOptions, useBigInt64: true });
+const bigintEncoder = new ReusedEncoder({ ...encoderOptions, useBigInt64: true });
 const decoder = new Decoder({
   extensionCodec,
   useBigInt64: true,
   mapKeyConverter: (key: unknown) => {
     if (typeof key === "string") return key;
-    throw new ProtocolError("BODY", `map key ${String(key)} is not a string (pseud maps have string keys only)`);
+    // A key's own text could be as long as the body: only its kind is shown.
+    const shown = typeof key === "number" ? String(key) : key instanceof Uint8Array ? `of ${key.length} bytes` : `of type ${typeof key}`;
+    throw new ProtocolError("BODY", `map key ${shown} is not a string (pseud maps have string keys only)`);
   },
 });
 
@@ -77,12 +116,12 @@ const decoder = new Decoder({
  */
 export function encodeValue(value: unknown): Uint8Array {
   try {
-    return ownCopy(numberEncoder.encodeSharedRef(value));
+    return numberEncoder.encode(value);
   } catch (error) {
     if (error !== NEEDS_BIGINT_PATH) throw asEncodeError(error);
   }
   try {
-    return ownCopy(bigintEncoder.encodeSharedRef(toBigIntForm(value)));
+    return bigintEncoder.encode(toBigIntForm(value));
   } catch (error) {
     throw asEncodeError(error);
   }
@@ -129,22 +168,19 @@ function toBigIntForm(value: unknown): unknown {
 }
 
 /**
- * Decodes one value. Throws {@link ProtocolError} (fault PICKLED_EXT or BODY)
- * or the msgpack library's own error for bytes that are not msgpack.
+ * Decodes one value. Its headers are checked against `limits` and the bytes
+ * received before anything is decoded (see {@link scanBody}), so a hostile
+ * body costs time and memory in proportion to its size, never to what it
+ * declares. Throws {@link ProtocolError} (fault BODY or PICKLED_EXT) or the
+ * msgpack library's own error for bytes that are not msgpack.
  */
-export function decodeValue(bytes: Uint8Array): unknown {
+export function decodeValue(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): unknown {
+  const { hasInt64 } = scanBody(bytes, limits);
   // A plain view over the same memory, so bin values decode as Uint8Array, not Buffer (no copy).
   const view = Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
   const value = decoder.decode(view);
-  // int64/uint64 decode as bigint; those in the safe range become numbers
-  // again. Such integers start with byte 0xcf or 0xd3, so a message without
-  // either byte anywhere (a fast native scan) needs no walk.
-  if (mayHoldInt64(bytes)) return numbersWhereSafe(value);
-  return value;
-}
-
-function mayHoldInt64(bytes: Uint8Array): boolean {
-  return bytes.indexOf(0xcf) !== -1 || bytes.indexOf(0xd3) !== -1;
+  // int64/uint64 decode as bigint; those in the safe range become numbers again.
+  return hasInt64 ? numbersWhereSafe(value) : value;
 }
 
 /** Replaces, in place, bigints within ±(2^53 − 1) by numbers; the value was just decoded and is ours. */

@@ -1,5 +1,6 @@
 import { ProtocolError, type ProtocolFault } from "../errors.js";
 import { decodeValue, encodeValue } from "./codec.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "./decode-limits.js";
 import {
   MESSAGE_ID_LENGTH,
   MESSAGE_TYPES,
@@ -91,21 +92,28 @@ function packed(value: unknown): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Decodes the four pseud frames that follow the ROUTER envelope. Never throws. */
-export function decodeFrames(frames: readonly Buffer[]): Decoded {
+/**
+ * Decodes the four pseud frames that follow the ROUTER envelope, within
+ * `limits` (see {@link DecodeLimits}). Never throws: whatever the frames,
+ * the result is a message or a {@link ProtocolError}, whose text shows at
+ * most a few bytes of any frame.
+ */
+export function decodeFrames(frames: readonly Buffer[], limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Decoded {
   if (frames.length !== 4) return fail("FRAME_COUNT", `expected 4 frames after the envelope, got ${frames.length}`);
   const [version, id, typeFrame, body] = frames as [Buffer, Buffer, Buffer, Buffer];
-  if (!version.equals(VERSION_V1)) return fail("VERSION", `unsupported version frame 0x${version.toString("hex")}`);
+  if (!version.equals(VERSION_V1)) return fail("VERSION", `unsupported version frame ${preview(version)}`);
   const type = typeFrame.length === 1 ? TYPE_BY_BYTE.get(typeFrame[0] as number) : undefined;
-  if (type === undefined) return fail("TYPE", `unknown message type 0x${typeFrame.toString("hex")}`);
+  if (type === undefined) return fail("TYPE", `unknown message type ${preview(typeFrame)}`);
   if (type !== "HEARTBEAT" && id.length !== MESSAGE_ID_LENGTH)
     return fail("MESSAGE_ID", `${type} message id is ${id.length} bytes, expected ${MESSAGE_ID_LENGTH}`, type);
   if (TEXT_BODY_TYPES.has(type)) {
+    if (body.length > limits.maxTextBody)
+      return fail("BODY", `${type} text body of ${body.length} bytes is over the limit of ${limits.maxTextBody}`, type, id);
     return { ok: true, message: { type: type as "HEARTBEAT", id, text: body.toString("utf8") } };
   }
   let value: unknown;
   try {
-    value = decodeValue(body);
+    value = decodeValue(body, limits);
   } catch (cause) {
     if (cause instanceof ProtocolError) return { ok: false, error: cause, type, id };
     return fail("BODY", `${type} body is not msgpack: ${cause instanceof Error ? cause.message : String(cause)}`, type, id, cause);
@@ -177,6 +185,15 @@ function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === "object") return "a map";
   return `${typeof value} ${String(value)}`;
+}
+
+/** Bytes shown of a frame that is refused. */
+const PREVIEW_BYTES = 8;
+
+/** A frame as hex for an error message: its first {@link PREVIEW_BYTES} bytes, and its length when it is longer. */
+function preview(frame: Buffer): string {
+  const hex = `0x${frame.toString("hex", 0, PREVIEW_BYTES)}`;
+  return frame.length > PREVIEW_BYTES ? `${hex}… (${frame.length} bytes)` : hex;
 }
 
 function fail(fault: ProtocolFault, message: string, type?: MessageType, id?: Buffer, cause?: unknown): Decoded {

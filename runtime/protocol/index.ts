@@ -4,7 +4,7 @@
  * codec as pseud peers speak it, message ids, and Z85 (ZeroMQ's text form of
  * CURVE keys). A service does not need any of it: `pseud` is its entry.
  */
-export { decodeValue, encodeValue } from "./codec.js";
+export { decodeValue, encodeValue, MAX_RETAINED_ENCODE_BUFFER } from "./codec.js";
 export { type Credential, type Decoded, decodeFrames, encodeMessage, type Failure, type Message, type Work } from "./frames.js";
 export { newMessageId } from "./message-id.js";
 export type { MessageType } from "./message-types.js";

@@ -19,10 +19,10 @@ if (mode === "server") {
   server.register("whoami", (context: CallContext) => context.identity ?? null, { withContext: true });
   server.register("never", () => new Promise(() => {})); // a call that only the server's death settles
   server.on("peer:connected", (peer) => say("connected", { identity: peer.identity ?? null }));
+  server.register("echo", (value: unknown) => value);
   server.on("peer:authenticated", (peer) => say("authenticated", { identity: peer.identity }));
   server.on("peer:lost", (peer, reason) => say("lost", { identity: peer.identity, reason }));
-  await server.bind(endpoint);
-  say("ready");
+  say("ready", { endpoint: await server.bind(endpoint) }); // the port, when the OS picked it
 } else {
   const client = new Client("svc", options);
   client.register("ping", () => "pong");

@@ -13,8 +13,9 @@ export interface ChildPeer {
   signal(signal: NodeJS.Signals): void;
 }
 
-export function startChild(mode: "server" | "client", endpoint: string, config: object): ChildPeer {
-  const child = spawn(process.execPath, ["--import", "tsx", SCRIPT, mode, endpoint], {
+/** Starts a peer in a child process; `nodeArgs` go to its node (a heap limit…). */
+export function startChild(mode: "server" | "client", endpoint: string, config: object, nodeArgs: readonly string[] = []): ChildPeer {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", SCRIPT, mode, endpoint], {
     env: { ...process.env, CHILD_CONFIG: JSON.stringify(config) },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -61,7 +61,7 @@ describe("calls from client to server", () => {
 
   it("logs a flood of handler exceptions at a bounded rate, counting what it held back", async () => {
     const logger = new RecordingLogger();
-    const server = closeAfter(new Server("svc", { logger, limits: { logLinesPerSecond: 5 } }));
+    const server = closeAfter(new Server("svc", { logger, logRateLimit: { burst: 5, intervalMs: 1_000 } }));
     const client = closeAfter(new Client("svc", { logger: silentLogger }));
     client.connect(await server.bind("tcp://127.0.0.1:*"));
     server.register("fail", () => {

@@ -2,6 +2,7 @@ import { ExtData } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
 import { EncodeError, ProtocolError } from "pseud";
 import { decodeValue, encodeValue } from "pseud/protocol";
+import { memoryAfterGc } from "../helpers.js";
 
 const roundTrip = (value: unknown) => decodeValue(encodeValue(value));
 
@@ -89,5 +90,17 @@ describe("msgpack codec", () => {
     for (const value of [() => 1, Symbol("s"), new Map([["a", 1]]), new Set([1]), 2n ** 64n, -(2n ** 63n) - 1n]) {
       expect(() => encodeValue({ value })).toThrow(EncodeError);
     }
+  });
+
+  it("keeps no large buffer once a large value is encoded, on either encoder", async () => {
+    const MiB = 1024 * 1024;
+    encodeValue([1, 2n ** 60n]); // both encoders exist and have their small buffers
+    const before = (await memoryAfterGc()).arrayBuffers;
+    // 32 MiB of bytes; next to a bigint, the first encoder grows, fails, and the second one encodes
+    for (const make of [() => new Uint8Array(32 * MiB), () => [new Uint8Array(32 * MiB), 2n ** 60n]]) {
+      expect(encodeValue(make()).length).toBeGreaterThan(32 * MiB);
+    }
+    // Kept, each encoder's buffer would hold 64 MiB (twice the largest message).
+    expect((await memoryAfterGc()).arrayBuffers - before).toBeLessThan(4 * MiB);
   });
 });

@@ -68,4 +68,17 @@ describe("frames", () => {
     expect(decoded).toMatchObject({ ok: false, type: "WORK" });
     expect(!decoded.ok && decoded.id?.equals(id)).toBe(true);
   });
+
+  it("never throws on frames too large to show: a 256 MiB version or type frame is refused, and its error is short", () => {
+    // Never written to: only the refusal's own reading touches its memory.
+    const huge = Buffer.allocUnsafe(256 * 1024 * 1024);
+    for (const [frames, fault] of [
+      [[huge, id, byte(0x03), packed(["m", [], {}])], "VERSION"],
+      [[V1, id, huge, packed(["m", [], {}])], "TYPE"],
+    ] as const) {
+      const decoded = decodeFrames(frames);
+      expect(decoded).toMatchObject({ ok: false, error: { fault } });
+      expect(!decoded.ok && decoded.error.message.length).toBeLessThan(200);
+    }
+  });
 });

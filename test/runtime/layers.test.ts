@@ -11,7 +11,7 @@ const RUNTIME = fileURLToPath(new URL("../../runtime/", import.meta.url));
  * imports in a circle and a reader can follow a message upwards.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  ["errors.ts", "logger.ts", "limits.ts", "validation.ts"],
+  ["errors.ts", "logger.ts", "rate-limited-logger.ts", "limits.ts", "validation.ts"],
   ["protocol/"],
   ["transport/"],
   ["heartbeat/"],

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_DECODE_LIMITS, DEFAULT_MAX_DEPTH, type DecodeLimits, EncodeError, ProtocolError } from "pseud";
+import { decodeFrames, decodeValue, encodeMessage, encodeValue, newMessageId } from "pseud/protocol";
+
+/** What decodeValue threw, or a failure if it returned. */
+function refusal(bytes: Uint8Array, limits?: DecodeLimits): ProtocolError {
+  try {
+    decodeValue(bytes, limits);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProtocolError);
+    return error as ProtocolError;
+  }
+  throw new Error(`decoded, not refused: 0x${Buffer.from(bytes).toString("hex")}`);
+}
+
+const FF = 0xff;
+/** n arrays of one element around `inner`: a value nested n + 1 deep. */
+const nested = (n: number, inner: unknown): unknown => (n === 0 ? inner : [nested(n - 1, inner)]);
+
+describe("decode limits: headers are checked against the bytes received before decoding", () => {
+  // Each header declares far more than follows it; a decoder that trusted it would allocate first.
+  it.each([
+    ["array16", [0xdc, FF, FF]],
+    ["array32", [0xdd, FF, FF, FF, FF]],
+    ["map16", [0xde, FF, FF, 0xa0, 0xc0]],
+    ["map32", [0xdf, FF, FF, FF, FF]],
+    ["fixarray of 15 with 2 bytes", [0x9f, 1, 2]],
+    ["fixmap of 15 entries with 2 bytes", [0x8f, 0xa0, 1]],
+    ["str32", [0xdb, FF, FF, FF, FF, 0x61]],
+    ["str8", [0xd9, 10, 0x61]],
+    ["bin32", [0xc6, FF, FF, FF, FF, 0]],
+    ["bin16", [0xc5, FF, FF]],
+    ["ext32", [0xc9, FF, FF, FF, FF, 7, 0]],
+    ["ext8", [0xc7, 200, 7]],
+    ["fixext16 with 3 bytes", [0xd8, 7, 1, 2, 3]],
+    ["20 nested array32 headers", Array.from({ length: 20 }, () => [0xdd, 0x02, 0, 0, 0]).flat()],
+    ["a bomb after a valid prefix", [0x93, 0xa1, 0x6d, 0x90, 0xdf, FF, FF, FF, FF]],
+  ])("%s: refused as BODY, with a short message", (_name, bytes) => {
+    const error = refusal(Uint8Array.from(bytes));
+    expect(error.fault).toBe("BODY");
+    expect(error.message.length).toBeLessThan(200);
+  });
+
+  it("names what a header declared and what was left", () => {
+    expect(refusal(Uint8Array.of(0xdd, 0x02, 0, 0, 0)).message).toBe(
+      "BODY: body refused before decoding: an array of 33554432 at offset 0 declares more values than the 0 bytes left",
+    );
+  });
+
+  it.each([
+    ["truncated int64", [0xd3, 0, 0]],
+    ["truncated length", [0xdb, 0]],
+    ["empty body", []],
+    ["array missing its last value", [0x92, 1]],
+    ["trailing bytes", [0x01, 0x02]],
+    ["the unused byte 0xc1", [0x91, 0xc1]],
+  ])("%s: refused as BODY", (_name, bytes) => {
+    expect(refusal(Uint8Array.from(bytes)).fault).toBe("BODY");
+  });
+
+  it(`accepts the deepest value the encoder writes (${DEFAULT_MAX_DEPTH}), refuses one level more`, () => {
+    const deepest = nested(DEFAULT_MAX_DEPTH - 1, 1);
+    expect(decodeValue(encodeValue(deepest))).toEqual(deepest);
+    expect(() => encodeValue(nested(DEFAULT_MAX_DEPTH, 1))).toThrow(EncodeError);
+    const tooDeep = Uint8Array.from([...Array.from({ length: DEFAULT_MAX_DEPTH }, () => 0x91), 0x01]);
+    expect(refusal(tooDeep).message).toContain(`deeper than ${DEFAULT_MAX_DEPTH}`);
+    // An empty container at the deepest level has no values below it.
+    expect(decodeValue(encodeValue(nested(DEFAULT_MAX_DEPTH - 1, [])))).toEqual(nested(DEFAULT_MAX_DEPTH - 1, []));
+  });
+
+  it("refuses 100,000 nested arrays without recursion (no stack overflow), in a body of 100,001 bytes", () => {
+    const bytes = new Uint8Array(100_001).fill(0x91);
+    bytes[100_000] = 0x01;
+    expect(refusal(bytes).message).toContain("deeper than");
+  });
+
+  it("applies tighter limits given by the caller", () => {
+    const limits = (over: Partial<DecodeLimits>): DecodeLimits => ({ ...DEFAULT_DECODE_LIMITS, ...over });
+    expect(refusal(encodeValue([1, 2, 3]), limits({ maxArrayLength: 2 })).message).toContain("limit of 2");
+    expect(refusal(encodeValue({ a: 1, b: 2 }), limits({ maxMapLength: 1 })).message).toContain("limit of 1");
+    expect(refusal(encodeValue("abcd"), limits({ maxStrLength: 3 })).message).toContain("limit of 3");
+    expect(refusal(encodeValue(new Uint8Array(4)), limits({ maxBinLength: 3 })).message).toContain("limit of 3");
+    expect(refusal(encodeValue(new Date(0)), limits({ maxExtLength: 3 })).message).toContain("limit of 3");
+    expect(refusal(encodeValue([[1]]), limits({ maxDepth: 2 })).message).toContain("deeper than 2");
+    expect(decodeValue(encodeValue([1, 2]), limits({ maxArrayLength: 2, maxDepth: 2 }))).toEqual([1, 2]);
+  });
+
+  it("decodeFrames applies its limits to the body, and bounds text bodies", () => {
+    const id = newMessageId();
+    const work = encodeMessage({ type: "WORK", id, work: { method: "m", args: [1, 2, 3], kwargs: {} } });
+    expect(decodeFrames(work).ok).toBe(true);
+    expect(decodeFrames(work, { ...DEFAULT_DECODE_LIMITS, maxArrayLength: 2 })).toMatchObject({ ok: false, type: "WORK", error: { fault: "BODY" } });
+    const heartbeat = (bytes: number) => [Buffer.from("v1"), Buffer.alloc(0), Buffer.of(0x06), Buffer.alloc(bytes, 0x61)];
+    expect(decodeFrames(heartbeat(DEFAULT_DECODE_LIMITS.maxTextBody)).ok).toBe(true);
+    expect(decodeFrames(heartbeat(DEFAULT_DECODE_LIMITS.maxTextBody + 1))).toMatchObject({ ok: false, type: "HEARTBEAT", error: { fault: "BODY" } });
+  });
+
+  it("turns every safe int64, wherever it sits, into a number; a 0xd3 inside a string is just text", () => {
+    const int64 = (n: number) => [0xd3, 0, 0, 0, 0, 0, 0, 0, n];
+    const uint64Unsafe = [0xcf, 0, 0x20, 0, 0, 0, 0, 0, 0]; // 2^53
+    // {"a": [5, 2^53], "b": "\xd3"}
+    const bytes = Uint8Array.from([0x82, 0xa1, 0x61, 0x92, ...int64(5), ...uint64Unsafe, 0xa1, 0x62, 0xa2, 0xc3, 0x93]);
+    expect(decodeValue(bytes)).toEqual({ a: [5, 2n ** 53n], b: "\u00d3" });
+  });
+});
