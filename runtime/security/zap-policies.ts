@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync, watch, type FSWatcher } from "node:fs";
 import { type KeyInput, keyText } from "./keys.js";
 import type { ZapDecision, ZapPolicy, ZapRequest } from "./zap-handler.js";
@@ -85,15 +85,27 @@ function parseClientsFile(file: string): [string, string][] {
   return entries;
 }
 
-/** Checks a login and password; any function of the two, or a table of passwords. */
+/**
+ * Checks a login and password: a table of passwords, or any function of the
+ * two. A function must take as long for a login that does not exist as for
+ * one that does (compare with a dummy secret), or its answer times tell which
+ * logins exist.
+ */
 export type PasswordCheck = Readonly<Record<string, string>> | ((login: string, password: string) => boolean | Promise<boolean>);
 
-/** Turns a {@link PasswordCheck} into one function; table lookups compare in constant time. */
+/**
+ * Turns a {@link PasswordCheck} into one function. A table lookup does the
+ * same work whether the login exists or not: an unknown login's password is
+ * compared, in constant time, with a random secret no password matches.
+ */
 export function passwordVerifier(check: PasswordCheck): (login: string, password: string) => Promise<boolean> {
   if (typeof check === "function") return async (login, password) => (await check(login, password)) === true;
+  const noSuchLogin = randomBytes(32).toString("base64");
   return async (login, password) => {
     const expected = Object.hasOwn(check, login) ? check[login] : undefined;
-    return expected !== undefined && constantTimeEqual(expected, password);
+    const known = typeof expected === "string";
+    const equal = constantTimeEqual(known ? expected : noSuchLogin, password);
+    return known && equal;
   };
 }
 
