@@ -14,6 +14,9 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // Most tests wait on sockets, child processes and the type checker's disk reads, not on the CPU:
+    // vitest's default of one worker per core less one is a single worker on a 2-core machine.
+    maxWorkers: 3,
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
