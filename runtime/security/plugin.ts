@@ -1,4 +1,5 @@
 import type { Credential } from "../protocol/frames.js";
+import type { THROTTLED } from "./guess-limiter.js";
 import type { KeyPair } from "./keys.js";
 import type { ZapPolicy } from "./zap-handler.js";
 
@@ -24,6 +25,9 @@ export interface Hello {
   readonly challenge: Uint8Array;
 }
 
+/** What a HELLO proved: an identity, nothing (bad credentials), or nothing yet (THROTTLED: not checked, too many recent failures). */
+export type HelloVerdict = string | undefined | typeof THROTTLED;
+
 /**
  * The server half of an authentication plugin: how the socket is secured,
  * who ZAP lets connect, and how a HELLO proves an identity.
@@ -43,8 +47,8 @@ export interface ServerPlugin {
    * let in).
    */
   readonly binding: "everyone" | "pseud-clients";
-  /** The identity these credentials prove, or undefined. */
-  verifyHello(hello: Hello): Promise<string | undefined>;
+  /** The identity these credentials prove, undefined, or THROTTLED. */
+  verifyHello(hello: Hello): Promise<HelloVerdict>;
   close(): void;
 }
 

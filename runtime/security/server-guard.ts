@@ -3,15 +3,21 @@ import type { Logger } from "../logger.js";
 import { type ControlMessage, type Envelope, type Guard, type PeerControl, REFUSED, type WorkMessage } from "../peer/guard.js";
 import { newMessageId } from "../protocol/message-id.js";
 import { IdentityTable } from "./identity-table.js";
-import type { ServerPlugin } from "./plugin.js";
+import { THROTTLED } from "./guess-limiter.js";
+import type { HelloVerdict, ServerPlugin } from "./plugin.js";
 import { isPseudClient, promptText } from "./prompt.js";
 
 /**
  * After this many HELLOs on one connection that have not authenticated it
  * (refused, or still being checked), its further HELLOs are dropped, logged
- * once: a flood costs at most this many password checks.
+ * once: a flood on one connection costs at most this many checks. This
+ * budget is the connection's and starts again with a new one; guessing
+ * across connections is limited per login by the plugin (GuessLimiter).
  */
 export const MAX_FAILED_HELLOS = 5;
+
+/** The answer to a HELLO that was not checked because its login has failed too often lately (see GuessLimiter). */
+const THROTTLED_TEXT = "Authentication Error: too many failed attempts; retry later";
 
 type HelloMessage = Extract<ControlMessage, { type: "HELLO" }>;
 
@@ -78,7 +84,7 @@ export class ServerGuard implements Guard {
       this.peer.send(envelope, { type: "UNAUTHORIZED", id: message.id, text: `Authentication Error: already authenticated as ${bound}` });
       return;
     }
-    let verdict: string | undefined;
+    let verdict: HelloVerdict;
     try {
       verdict = await this.plugin.verifyHello({ login: message.login, password: message.password, routingId, challenge: state.challenge });
     } catch (error) {
@@ -98,8 +104,9 @@ export class ServerGuard implements Guard {
       this.onBound(routingId, verdict);
       return;
     }
-    this.logger.warn("HELLO refused", { peer: routingId, reason: "bad credentials" });
-    this.peer.send(envelope, { type: "UNAUTHORIZED", id: message.id, text: "Authentication Error" });
+    const throttled = verdict === THROTTLED;
+    this.logger.warn("HELLO refused", { peer: routingId, reason: throttled ? "too many failed attempts" : "bad credentials" });
+    this.peer.send(envelope, { type: "UNAUTHORIZED", id: message.id, text: throttled ? THROTTLED_TEXT : "Authentication Error" });
   }
 
   badHello(envelope: Envelope, id: Buffer): void {
