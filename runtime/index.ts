@@ -63,8 +63,21 @@ export {
 } from "./protocol/decode-limits.js";
 export { type ParamValidator, validateArguments, validateResult, type Validator } from "./validation.js";
 export { type ClientSecurity, type ServerSecurity } from "./security/config.js";
+export {
+  DEFAULT_GUESS_LIMITS,
+  FIRST_BACKOFF_MS,
+  FORGIVE_AFTER_MS,
+  FREE_FAILURES_PER_ADDRESS,
+  FREE_FAILURES_PER_LOGIN,
+  GLOBAL_FAILURE_BURST,
+  GLOBAL_FAILURES_PER_SECOND,
+  type GuessLimits,
+  MAX_BACKOFF_MS,
+  MAX_TRACKED,
+  MAX_WAITING_CHECKS,
+} from "./security/guess-limiter.js";
 export { generateKeyPair, type KeyInput, KeyError, type KeyPair, type KeyPairInput, loadKey, loadKeyPair } from "./security/keys.js";
-export type { ClientPlugin, Hello, PluginName, ServerPlugin } from "./security/plugin.js";
+export type { ClientPlugin, Hello, HelloVerdict, PluginName, ServerPlugin } from "./security/plugin.js";
 export type { ClientMechanism, CurveKeys, ServerMechanism } from "./transport/mechanism.js";
 export { type CurveClients, type PasswordCheck } from "./security/zap-policies.js";
 export { type ZapDecision, type ZapPolicy, type ZapRequest } from "./security/zap-handler.js";

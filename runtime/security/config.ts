@@ -1,3 +1,4 @@
+import type { GuessLimits } from "./guess-limiter.js";
 import type { ClientPlugin, ServerPlugin } from "./plugin.js";
 import { type PlainClientOptions, plainClient, plainServer, type PlainServerOptions } from "./plugins/plain.js";
 import { type TrustedCurveClientOptions, trustedCurveClient, trustedCurveServer, type TrustedCurveServerOptions } from "./plugins/trusted-curve.js";
@@ -29,7 +30,7 @@ export function serverPlugin(security: ServerSecurity | undefined): ServerPlugin
     case "none":
       return undefined;
     case "plain":
-      return plainServer({ plugin: "plain", users: passwordCheck(config.users) });
+      return plainServer({ plugin: "plain", users: passwordCheck(config.users), guessLimits: config.guessLimits as Partial<GuessLimits> | undefined }); // limits checked by the plugin
     case "trusted_peer":
       return trustedPeerServer();
     case "trusted_curve":
@@ -37,7 +38,12 @@ export function serverPlugin(security: ServerSecurity | undefined): ServerPlugin
       return trustedCurveServer({ plugin: "trusted_curve", keyPair: config.keyPair as TrustedCurveServerOptions["keyPair"], clients: curveClients(config.clients) });
     case "untrusted_curve":
       objectOption(config, "keyPair");
-      return untrustedCurveServer({ plugin: "untrusted_curve", keyPair: config.keyPair as UntrustedCurveServerOptions["keyPair"], users: passwordCheck(config.users) });
+      return untrustedCurveServer({
+        plugin: "untrusted_curve",
+        keyPair: config.keyPair as UntrustedCurveServerOptions["keyPair"],
+        users: passwordCheck(config.users),
+        guessLimits: config.guessLimits as Partial<GuessLimits> | undefined, // checked by the plugin
+      });
   }
 }
 
@@ -62,16 +68,16 @@ export function clientPlugin(security: ClientSecurity | undefined): ClientPlugin
   }
 }
 
-/** The options each server plugin takes; every one is required. */
+/** The options each server plugin takes; those ending in "?" may be left out. */
 const SERVER_OPTIONS = {
   none: [],
-  plain: ["users"],
+  plain: ["users", "guessLimits?"],
   trusted_peer: [],
   trusted_curve: ["keyPair", "clients"],
-  untrusted_curve: ["keyPair", "users"],
+  untrusted_curve: ["keyPair", "users", "guessLimits?"],
 } as const satisfies Record<ServerSecurity["plugin"], readonly string[]>;
 
-/** The options each client plugin takes; every one is required. */
+/** The options each client plugin takes; all required. */
 const CLIENT_OPTIONS = {
   none: [],
   plain: ["login", "password"],
@@ -89,11 +95,12 @@ function checkedConfig<Name extends string>(security: unknown, options: Readonly
   if (typeof plugin !== "string" || !Object.hasOwn(options, plugin)) {
     throw new TypeError(`security.plugin: expected one of ${names(options)} (custom plugin objects are not supported); got ${describe(plugin)}`);
   }
-  const allowed: readonly string[] = options[plugin as Name];
+  const declared: readonly string[] = options[plugin as Name];
+  const allowed = declared.map((key) => key.replace(/\?$/, ""));
   for (const key of Object.keys(security)) {
     if (key !== "plugin" && !allowed.includes(key)) throw new TypeError(`security: ${plugin} takes no option ${JSON.stringify(key)}${allowed.length ? ` (it takes ${allowed.join(", ")})` : ""}`);
   }
-  for (const key of allowed) if (security[key] === undefined) throw new TypeError(`security: ${plugin} needs the option ${JSON.stringify(key)}`);
+  for (const key of declared) if (!key.endsWith("?") && security[key] === undefined) throw new TypeError(`security: ${plugin} needs the option ${JSON.stringify(key)}`);
   return security as Config<Name>;
 }
 

@@ -1,5 +1,6 @@
 import type { Credential } from "../protocol/frames.js";
 import type { ClientMechanism, ServerMechanism } from "../transport/mechanism.js";
+import type { THROTTLED } from "./guess-limiter.js";
 import type { ZapPolicy } from "./zap-handler.js";
 
 /** The authentication plugins, by the reference's names. */
@@ -14,6 +15,9 @@ export interface Hello {
   /** The challenge the server sent this connection with its UNAUTHORIZED. */
   readonly challenge: Uint8Array;
 }
+
+/** What a HELLO proved: an identity, nothing (bad credentials), or nothing yet (THROTTLED: not checked, too many recent failures). */
+export type HelloVerdict = string | undefined | typeof THROTTLED;
 
 /**
  * The server half of an authentication plugin: how the socket is secured,
@@ -34,8 +38,8 @@ export interface ServerPlugin {
    * let in).
    */
   readonly binding: "everyone" | "pseud-clients";
-  /** The identity these credentials prove, or undefined. */
-  verifyHello(hello: Hello): Promise<string | undefined>;
+  /** The identity these credentials prove, undefined, or THROTTLED. */
+  verifyHello(hello: Hello): Promise<HelloVerdict>;
   close(): void;
 }
 

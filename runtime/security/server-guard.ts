@@ -3,15 +3,23 @@ import type { Logger } from "../logger.js";
 import { type ControlMessage, type Envelope, type Guard, type PeerControl, REFUSED, type WorkMessage } from "../peer/guard.js";
 import { newMessageId } from "../protocol/message-id.js";
 import { IdentityTable } from "./identity-table.js";
-import type { ServerPlugin } from "./plugin.js";
+import { THROTTLED } from "./guess-limiter.js";
+import type { HelloVerdict, ServerPlugin } from "./plugin.js";
 import { isPseudClient, promptText } from "./prompt.js";
 
 /**
  * After this many HELLOs on one connection that have not authenticated it
  * (refused, or still being checked), its further HELLOs are dropped, logged
- * once: a flood costs at most this many password checks.
+ * once: a flood on one connection costs at most this many checks. This
+ * budget is the connection's and starts again with a new one; guessing
+ * across connections is limited per login by the plugin (GuessLimiter).
  */
 export const MAX_FAILED_HELLOS = 5;
+
+/** The answer to a HELLO that was not checked because its login has failed too often lately (see GuessLimiter). */
+const THROTTLED_TEXT = "Authentication Error: too many failed attempts; retry later";
+
+type HelloMessage = Extract<ControlMessage, { type: "HELLO" }>;
 
 /**
  * The server side of authentication: refuses WORK from peers that must bind
@@ -59,32 +67,46 @@ export class ServerGuard implements Guard {
     }
     const state = this.state(envelope[0]);
     if (!this.takeAttempt(state, envelope[0])) return;
+    // One HELLO at a time per connection: a HELLO sent while another is checked would otherwise be answered
+    // by whether its own credentials are right, even once the first has bound the connection.
+    state.hellos = state.hellos
+      .then(() => this.hello(envelope, message, state))
+      .catch((error: unknown) => this.logger.error("HELLO not answered: the guard failed", { peer: envelope[0], error }));
+  }
+
+  private async hello(envelope: Envelope, message: HelloMessage, state: ConnectionState): Promise<void> {
     const routingId = envelope[0];
-    void this.plugin
-      .verifyHello({ login: message.login, password: message.password, routingId, challenge: state.challenge })
-      .catch((error: unknown) => {
-        this.logger.error("authentication plugin threw; the HELLO is refused", { error });
-        return undefined;
-      })
-      .then((identity) => {
-        // The answer is for the connection that sent the HELLO, not for whichever holds its routing id now:
-        // if that one went while the check ran, a newcomer may have taken the routing id over.
-        if (this.connections.get(routingId.toString("latin1")) !== state) {
-          this.logger.warn("HELLO result dropped: its connection went while it was checked", { peer: routingId });
-          return;
-        }
-        const bound = this.identities.identityOf(routingId);
-        if (identity !== undefined && (bound === undefined || bound === identity)) {
-          state.attempts = 0;
-          this.identities.bind(routingId, identity);
-          this.peer.send(envelope, { type: "AUTHENTICATED", id: message.id, text: `Welcome b'${identity}'` });
-          if (bound === undefined) this.onBound(routingId, identity);
-          return;
-        }
-        const why = identity === undefined ? "" : `: already authenticated as ${bound}`;
-        this.logger.warn("HELLO refused", { peer: routingId, reason: identity === undefined ? "bad credentials" : "second identity", bound });
-        this.peer.send(envelope, { type: "UNAUTHORIZED", id: message.id, text: `Authentication Error${why}` });
-      });
+    if (!this.isCurrent(routingId, state)) return; // gone before its turn
+    const bound = this.identities.identityOf(routingId);
+    if (bound !== undefined) {
+      // Not checked, and the same answer whatever it carries: it tells nothing about another login's password.
+      this.logger.warn("HELLO refused", { peer: routingId, reason: "already authenticated", bound });
+      this.peer.send(envelope, { type: "UNAUTHORIZED", id: message.id, text: `Authentication Error: already authenticated as ${bound}` });
+      return;
+    }
+    let verdict: HelloVerdict;
+    try {
+      verdict = await this.plugin.verifyHello({ login: message.login, password: message.password, routingId, challenge: state.challenge });
+    } catch (error) {
+      this.logger.error("authentication plugin threw; the HELLO is refused", { error });
+      verdict = undefined;
+    }
+    // The answer is for the connection that sent the HELLO, not for whichever holds its routing id now:
+    // if that one went while the check ran, a newcomer may have taken the routing id over.
+    if (!this.isCurrent(routingId, state)) {
+      this.logger.warn("HELLO result dropped: its connection went while it was checked", { peer: routingId });
+      return;
+    }
+    if (typeof verdict === "string") {
+      state.attempts = 0;
+      this.identities.bind(routingId, verdict);
+      this.peer.send(envelope, { type: "AUTHENTICATED", id: message.id, text: `Welcome b'${verdict}'` });
+      this.onBound(routingId, verdict);
+      return;
+    }
+    const throttled = verdict === THROTTLED;
+    this.logger.warn("HELLO refused", { peer: routingId, reason: throttled ? "too many failed attempts" : "bad credentials" });
+    this.peer.send(envelope, { type: "UNAUTHORIZED", id: message.id, text: throttled ? THROTTLED_TEXT : "Authentication Error" });
   }
 
   badHello(envelope: Envelope, id: Buffer): void {
@@ -117,8 +139,13 @@ export class ServerGuard implements Guard {
   private state(routingId: Buffer): ConnectionState {
     const key = routingId.toString("latin1");
     let state = this.connections.get(key);
-    if (state === undefined) this.connections.set(key, (state = { challenge: randomBytes(32), attempts: 0, floodLogged: false }));
+    if (state === undefined) this.connections.set(key, (state = { challenge: randomBytes(32), attempts: 0, floodLogged: false, hellos: Promise.resolve() }));
     return state;
+  }
+
+  /** Whether this state is still its routing id's: the connection it was made for has not gone. */
+  private isCurrent(routingId: Buffer, state: ConnectionState): boolean {
+    return this.connections.get(routingId.toString("latin1")) === state;
   }
 }
 
@@ -132,4 +159,6 @@ interface ConnectionState {
   /** HELLOs that have not authenticated the connection: refused, or still being checked. */
   attempts: number;
   floodLogged: boolean;
+  /** The HELLOs of this connection, checked one after the other. */
+  hellos: Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync, watch, type FSWatcher } from "node:fs";
+import { type GuessLimiter, THROTTLED } from "./guess-limiter.js";
 import { type KeyInput, keyText } from "./keys.js";
 import type { ZapDecision, ZapPolicy, ZapRequest } from "./zap-handler.js";
 
@@ -109,14 +110,15 @@ export function passwordVerifier(check: PasswordCheck): (login: string, password
   };
 }
 
-/** PLAIN with a password check; the user id is the login. */
-export function plainPasswords(check: PasswordCheck): ZapPolicy {
+/** PLAIN with a password check, its guesses limited per login and per address; the user id is the login. */
+export function plainPasswords(check: PasswordCheck, limiter: GuessLimiter): ZapPolicy {
   const verify = passwordVerifier(check);
   return async (request) => {
     if (request.mechanism !== "PLAIN") return { allow: false, reason: `expected PLAIN, got ${request.mechanism}` };
-    return (await verify(request.username, request.password))
-      ? { allow: true, userId: request.username }
-      : { allow: false, reason: `wrong password or unknown user ${JSON.stringify(request.username)}` };
+    const { username, password, address } = request;
+    const right = await limiter.check([{ login: username }, { address }], () => verify(username, password));
+    if (right === THROTTLED) return { allow: false, reason: `too many failed attempts for user ${JSON.stringify(username)} or address ${address}; retry later` };
+    return right ? { allow: true, userId: username } : { allow: false, reason: `wrong password or unknown user ${JSON.stringify(username)}` };
   };
 }
 

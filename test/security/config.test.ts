@@ -31,13 +31,15 @@ describe("security configs: anything but a complete known config throws at const
     ["plain without users", { plugin: "plain" }, /^security: plain needs the option "users"$/],
     ["plain with users null", { plugin: "plain", users: null }, /^security\.users: expected passwords by login/],
     ["plain with a password that is not a string", { plugin: "plain", users: { alice: 1 } }, /^security\.users: expected passwords by login/],
-    ["plain with a verifyHello of its own", { plugin: "plain", users: { alice: "wonderland" }, verifyHello: claimAdmin }, /^security: plain takes no option "verifyHello" \(it takes users\)$/],
+    ["plain with a verifyHello of its own", { plugin: "plain", users: { alice: "wonderland" }, verifyHello: claimAdmin }, /^security: plain takes no option "verifyHello" \(it takes users, guessLimits\)$/],
     ["trusted_peer with users (it checks no password)", { plugin: "trusted_peer", users: { alice: "wonderland" } }, /^security: trusted_peer takes no option "users"$/],
     ["trusted_curve without clients", { plugin: "trusted_curve", keyPair: KEYS.server }, /needs the option "clients"/],
     ["trusted_curve with clients as a string", { plugin: "trusted_curve", keyPair: KEYS.server, clients: "clients.txt" }, /^security\.clients: expected public keys by login/],
     ["untrusted_curve without a key pair", { plugin: "untrusted_curve", users: { alice: "wonderland" } }, /needs the option "keyPair"/],
     ["untrusted_curve with a key pair that is a string", { plugin: "untrusted_curve", keyPair: "server.key", users: {} }, /^security\.keyPair: expected \{ publicKey, secretKey \}/],
     ["none with options", { plugin: "none", users: {} }, /^security: none takes no option "users"$/],
+    ["an unknown guessing limit", { plugin: "plain", users: {}, guessLimits: { freeFailures: 3 } }, /^security\.guessLimits: unknown limit "freeFailures"$/],
+    ["a negative guessing limit", { plugin: "untrusted_curve", keyPair: KEYS.server, users: {}, guessLimits: { maxBackoffMs: -1 } }, /^security\.guessLimits\.maxBackoffMs: expected a finite number ≥ 0$/],
   ])("server: %s", (_case, security, message) => {
     expect(() => server(security)).toThrow(TypeError);
     expect(() => server(security)).toThrow(message);

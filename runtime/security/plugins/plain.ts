@@ -1,4 +1,5 @@
 import { credentialBytes, passwordHello } from "../credentials.js";
+import { GuessLimiter, type GuessLimits, guessLimits } from "../guess-limiter.js";
 import type { ClientPlugin, ServerPlugin } from "../plugin.js";
 import { type PasswordCheck, plainPasswords } from "../zap-policies.js";
 
@@ -7,6 +8,8 @@ export interface PlainServerOptions {
   readonly plugin: "plain";
   /** Passwords by login, or a function that checks a pair. */
   readonly users: PasswordCheck;
+  /** Limits on password guessing (at connect and by HELLO alike); each left out is its default (see GuessLimiter). */
+  readonly guessLimits?: Partial<GuessLimits>;
 }
 
 /** Client options of `plain` and `trusted_peer`. */
@@ -22,12 +25,13 @@ export interface PlainClientOptions {
  * then binds its identity with HELLO [login, password].
  */
 export function plainServer(options: PlainServerOptions): ServerPlugin {
+  const limiter = new GuessLimiter(guessLimits(options.guessLimits));
   return {
     name: "plain",
     mechanism: { plain: true },
-    zap: plainPasswords(options.users),
+    zap: plainPasswords(options.users, limiter),
     binding: "pseud-clients",
-    verifyHello: passwordHello(options.users),
+    verifyHello: passwordHello(options.users, limiter),
     close() {},
   };
 }

@@ -1,4 +1,5 @@
 import { credentialBytes, passwordHello } from "../credentials.js";
+import { GuessLimiter, type GuessLimits, guessLimits } from "../guess-limiter.js";
 import { type KeyInput, type KeyPairInput, keyText, loadKeyPair } from "../keys.js";
 import type { ClientPlugin, ServerPlugin } from "../plugin.js";
 import { allowAnyCurveKey, type PasswordCheck } from "../zap-policies.js";
@@ -9,6 +10,8 @@ export interface UntrustedCurveServerOptions {
   readonly keyPair: KeyPairInput;
   /** Passwords by login, or a function that checks a pair. */
   readonly users: PasswordCheck;
+  /** Limits on password guessing by HELLO; each left out is its default (see GuessLimiter). */
+  readonly guessLimits?: Partial<GuessLimits>;
 }
 
 /** Client options of `untrusted_curve`. */
@@ -32,7 +35,7 @@ export function untrustedCurveServer(options: UntrustedCurveServerOptions): Serv
     mechanism: { curve: keys },
     zap: allowAnyCurveKey,
     binding: "everyone",
-    verifyHello: passwordHello(options.users),
+    verifyHello: passwordHello(options.users, new GuessLimiter(guessLimits(options.guessLimits))),
     close() {},
   };
 }
