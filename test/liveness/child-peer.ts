@@ -4,7 +4,7 @@
  * with CHILD_CONFIG = JSON { security, heartbeat }. Prints one JSON line per
  * event.
  */
-import { type CallContext, Client, type ClientSecurity, type HeartbeatOptions, Server, type ServerSecurity, silentLogger } from "pseud";
+import { type CallContext, Client, type ClientSecurity, type HeartbeatOptions, type Logger, Server, type ServerSecurity, silentLogger } from "pseud";
 
 const [mode, endpoint] = process.argv.slice(2) as [string, string];
 const config = JSON.parse(process.env.CHILD_CONFIG ?? "{}") as {
@@ -12,7 +12,10 @@ const config = JSON.parse(process.env.CHILD_CONFIG ?? "{}") as {
   heartbeat?: HeartbeatOptions;
 };
 const say = (event: string, data: Record<string, unknown> = {}) => process.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
-const options = { logger: silentLogger, ...(config.security ? { security: config.security } : {}), ...(config.heartbeat ? { heartbeat: config.heartbeat } : {}) };
+/** Error lines logged: none is expected, whatever peers send (the server's `stats` reports them). */
+let errorLines = 0;
+const logger: Logger = { ...silentLogger, error: () => void errorLines++ };
+const options = { logger, ...(config.security ? { security: config.security } : {}), ...(config.heartbeat ? { heartbeat: config.heartbeat } : {}) };
 
 if (mode === "server") {
   const server = new Server("svc", options);
@@ -20,6 +23,11 @@ if (mode === "server") {
   server.register("never", () => new Promise(() => {})); // a call that only the server's death settles
   server.on("peer:connected", (peer) => say("connected", { identity: peer.identity ?? null }));
   server.register("echo", (value: unknown) => value);
+  // Heap after a full collection when node runs with --expose-gc, and the error lines logged so far.
+  server.register("stats", () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return { heapUsed: process.memoryUsage().heapUsed, errorLines };
+  });
   server.on("peer:authenticated", (peer) => say("authenticated", { identity: peer.identity }));
   server.on("peer:lost", (peer, reason) => say("lost", { identity: peer.identity, reason }));
   say("ready", { endpoint: await server.bind(endpoint) }); // the port, when the OS picked it

@@ -46,3 +46,18 @@ export function startChild(mode: "server" | "client", endpoint: string, config: 
     signal: (signal) => child.kill(signal),
   };
 }
+
+/**
+ * A server ("svc", no security, `echo` and `stats` registered) in a child
+ * process on an OS-picked port, so that a test sees it die instead of dying
+ * with it. `died` rejects when it exits: race a test's awaits against it.
+ */
+export async function startChildServer(nodeArgs: readonly string[] = []): Promise<{ readonly endpoint: string; readonly died: Promise<never> }> {
+  const server = startChild("server", "tcp://127.0.0.1:*", {}, nodeArgs);
+  const died = new Promise<never>((_resolve, reject) => {
+    server.child.once("exit", (code, signal) => reject(new Error(`the server process died (exit code ${code}, signal ${signal})`)));
+  });
+  died.catch(() => {}); // only raced against: its rejection at the test's end, when the child is killed, is expected
+  const { endpoint } = await Promise.race([server.event("ready"), died]);
+  return { endpoint: endpoint as string, died };
+}

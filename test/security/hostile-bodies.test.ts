@@ -4,23 +4,12 @@ import { Client, Server, silentLogger } from "pseud";
 import { SUPPRESSED_MESSAGE } from "../../runtime/rate-limited-logger.js";
 import { decodeFrames, encodeMessage, encodeValue, type Message, newMessageId } from "pseud/protocol";
 import { closeAfter, RecordingLogger } from "../helpers.js";
-import { startChild } from "../liveness/child.js";
+import { startChildServer } from "../liveness/child.js";
 
 const V1 = Buffer.from("v1");
 const WORK = Buffer.of(0x03);
 /** An array32 header declaring 2^25 elements in 5 bytes: a decoder that trusts it allocates 2^25 slots (256 MiB) before reading one. */
 const ARRAY32_BOMB = Buffer.of(0xdd, 0x02, 0x00, 0x00, 0x00);
-
-/** A server in a child process (no security, `echo` registered), so that a test sees it die instead of dying with it. */
-async function childServer(nodeArgs: readonly string[] = []) {
-  const server = startChild("server", "tcp://127.0.0.1:*", {}, nodeArgs);
-  const died = new Promise<never>((_resolve, reject) => {
-    server.child.once("exit", (code, signal) => reject(new Error(`the server process died (exit code ${code}, signal ${signal})`)));
-  });
-  died.catch(() => {}); // only raced against: its rejection at the test's end, when the child is killed, is expected
-  const { endpoint } = await Promise.race([server.event("ready"), died]);
-  return { endpoint: endpoint as string, died };
-}
 
 function dealerTo(endpoint: string): Dealer {
   const dealer = closeAfter(new Dealer({ linger: 0 }));
@@ -39,7 +28,7 @@ async function nextMessage(dealer: Dealer): Promise<Message> {
 describe("length-header bombs in a body (before any authentication)", () => {
   it("20 nested array32 headers (100 bytes) are refused; the server lives and serves", async () => {
     // 256 MiB of heap: a server that trusted one header would die at once.
-    const server = await childServer(["--max-old-space-size=256"]);
+    const server = await startChildServer(["--max-old-space-size=256"]);
     const dealer = dealerTo(server.endpoint);
     const id = newMessageId();
     await dealer.send(["", V1, id, WORK, Buffer.concat(Array.from({ length: 20 }, () => ARRAY32_BOMB))]);
@@ -52,7 +41,7 @@ describe("length-header bombs in a body (before any authentication)", () => {
   });
 
   it("a 5-byte array32 header every millisecond does not starve a good client's calls", async () => {
-    const server = await childServer();
+    const server = await startChildServer();
     const dealer = dealerTo(server.endpoint);
     let flooding = true;
     let refused = 0;
