@@ -1,6 +1,7 @@
 import { Dealer, Router } from "zeromq";
 import { describe, expect, it, onTestFailed } from "vitest";
-import { Client, decodeFrames, encodeMessage, newMessageId, silentLogger } from "pseud";
+import { Client, silentLogger } from "pseud";
+import { decodeFrames, encodeMessage, newMessageId } from "pseud/protocol";
 import { closeAfter, RecordingLogger } from "../helpers.js";
 import { startChildServer } from "../liveness/child.js";
 import { goodValue, hostileFrames } from "./hostile-frames.js";

@@ -1,4 +1,4 @@
-import { encodeMessage, encodeValue, type Message, newMessageId } from "pseud";
+import { encodeMessage, encodeValue, type Message, newMessageId } from "pseud/protocol";
 import type { Prng } from "./prng.js";
 
 /**
