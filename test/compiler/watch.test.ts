@@ -18,7 +18,7 @@ async function startWatching(root: string) {
   child.stderr.on("data", (chunk: Buffer) => {
     output.stderr += chunk.toString();
   });
-  await expect.poll(() => output.stderr, { timeout: 15_000 }).toContain("watching");
+  await expect.poll(() => output.stderr, { timeout: 30_000 }).toContain("watching");
   return { child, output };
 }
 
@@ -29,7 +29,7 @@ describe("pseud gen --watch", () => {
     const generated = join(root, "generated/clock.ts");
     expect(readFileSync(generated, "utf8")).toContain("async now(");
     writeFileSync(join(root, "schemas/clock.ts"), schema("later"));
-    await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 15_000 }).toContain("async later(");
+    await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain("async later(");
     expect(output.stderr).toContain("changed; generating");
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -42,10 +42,10 @@ describe("pseud gen --watch", () => {
     const generated = join(root, "generated/timer.ts");
     mkdirSync(join(root, "schemas/sub/deeper"), { recursive: true });
     writeFileSync(join(root, "schemas/sub/deeper/timer.ts"), schema("start", "timer"));
-    await expect.poll(() => existsSync(generated) && readFileSync(generated, "utf8"), { timeout: 15_000 }).toContain("async start(");
+    await expect.poll(() => existsSync(generated) && readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain("async start(");
     for (const name of ["stop", "reset"]) {
       writeFileSync(join(root, "schemas/sub/deeper/timer.ts"), schema(name, "timer"));
-      await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 15_000 }).toContain(`async ${name}(`);
+      await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain(`async ${name}(`);
     }
   }, 60_000);
 });
