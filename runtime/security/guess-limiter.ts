@@ -24,8 +24,8 @@ export const FORGIVE_AFTER_MS = 24 * 60 * 60_000;
  * Failed checks per second, sustained, that the server allows across every
  * login and address that has failed lately, or cannot be remembered: with
  * {@link MAX_TRACKED}, the bound on spreading guesses over many logins. A
- * remembered login with no recent failure is not held to it, so that an
- * attacker who spends it does not lock out everyone.
+ * login with no recent failure is not held to it while the table has room,
+ * so that an attacker who spends it does not lock out everyone.
  */
 export const GLOBAL_FAILURES_PER_SECOND = 10;
 
@@ -43,7 +43,7 @@ export const MAX_TRACKED = 10_000;
 /** Checks that may wait for a check of the same login or address to end; more are refused as throttled. */
 export const MAX_WAITING_CHECKS = 1_000;
 
-/** The limits of a {@link GuessLimiter}; each defaults to the constant of the same name. */
+/** The limits of a {@link GuessLimiter}; each defaults to the constant named after it (`maxWaiting`: {@link MAX_WAITING_CHECKS}). */
 export interface GuessLimits {
   readonly freeFailuresPerLogin: number;
   readonly freeFailuresPerAddress: number;
