@@ -4,14 +4,15 @@ import type { ControlMessage, Envelope, Guard, PeerControl, WorkMessage } from "
 import type { ClientPlugin } from "./plugin.js";
 import { challengeOf } from "./prompt.js";
 
-/** HELLOs a client sends without being authenticated before it gives up, as the reference's untrusted_curve client (twice). */
+/** HELLOs one handshake sends before it gives up, as the reference's untrusted_curve client (twice). */
 export const MAX_HELLO_RETRIES = 2;
 
-/** The authentication under way: the id its HELLO carries, the challenge it answers, and the refused calls that wait for it. */
+/** The authentication under way: the id its HELLO carries, the challenge it answers, the refused calls that wait for it, and its HELLOs left. */
 interface Handshake {
   readonly id: Buffer;
   readonly challenge: Uint8Array;
   readonly waiting: Buffer[];
+  hellosLeft: number;
 }
 
 /**
@@ -22,12 +23,13 @@ interface Handshake {
  * One handshake serves every call: the server refuses each call made before
  * the connection is bound, and those refusals join the handshake under way
  * rather than each spending a HELLO. After {@link MAX_HELLO_RETRIES} HELLOs
- * that did not authenticate, the waiting calls fail with UnauthorizedError,
- * and so do later refused calls, until the client is authenticated or its
- * connection is new. Without a plugin, UNAUTHORIZED fails the call at once.
+ * that did not authenticate, the waiting calls fail with UnauthorizedError;
+ * a call refused later starts a new handshake. Unlike the reference, whose
+ * client gives up for its whole life: a login the server throttled for a
+ * while must not stay locked out on this side. Without a plugin,
+ * UNAUTHORIZED fails the call at once.
  */
 export class ClientGuard implements Guard {
-  private hellosLeft = MAX_HELLO_RETRIES;
   private handshake: Handshake | undefined;
 
   constructor(
@@ -52,7 +54,6 @@ export class ClientGuard implements Guard {
           return;
         }
         this.handshake = undefined;
-        this.hellosLeft = MAX_HELLO_RETRIES;
         for (const id of handshake.waiting) this.peer.resend(id); // a prompt on connect has no call to send again
         return;
       }
@@ -66,10 +67,9 @@ export class ClientGuard implements Guard {
     this.logger.warn("message dropped: a client does not take HELLO");
   }
 
-  /** The connection to the server is gone: a HELLO on it will not be answered, and the next connection starts afresh. */
+  /** The connection to the server is gone: a HELLO on it will not be answered. */
   reset(): void {
     this.handshake = undefined;
-    this.hellosLeft = MAX_HELLO_RETRIES;
   }
 
   private unauthorized(envelope: Envelope, id: Buffer, text: string): void {
@@ -85,20 +85,15 @@ export class ClientGuard implements Guard {
       handshake.waiting.push(id);
       // Another challenge: the server speaks for a new connection, which the HELLO under way cannot bind.
       if (challenge.length > 0 && !Buffer.from(challenge).equals(handshake.challenge)) {
-        this.hellosLeft = MAX_HELLO_RETRIES;
-        this.start(envelope, plugin, { id, challenge, waiting: handshake.waiting });
+        this.start(envelope, plugin, { id, challenge, waiting: handshake.waiting, hellosLeft: MAX_HELLO_RETRIES });
       }
       return;
     }
-    if (this.hellosLeft <= 0) {
-      this.peer.fail(id, new UnauthorizedError("Max authentication retries reached"));
-      return;
-    }
-    this.start(envelope, plugin, { id, challenge, waiting: [id] });
+    this.start(envelope, plugin, { id, challenge, waiting: [id], hellosLeft: MAX_HELLO_RETRIES });
   }
 
   private helloRefused(envelope: Envelope, plugin: ClientPlugin, handshake: Handshake): void {
-    if (this.hellosLeft > 0) return this.sendHello(envelope, plugin, handshake);
+    if (handshake.hellosLeft > 0) return this.sendHello(envelope, plugin, handshake);
     this.handshake = undefined;
     for (const waiting of handshake.waiting) this.peer.fail(waiting, new UnauthorizedError("Max authentication retries reached"));
   }
@@ -109,7 +104,7 @@ export class ClientGuard implements Guard {
   }
 
   private sendHello(envelope: Envelope, plugin: ClientPlugin, handshake: Handshake): void {
-    this.hellosLeft--;
+    handshake.hellosLeft--;
     const [login, password] = plugin.hello(handshake.challenge, this.routingId);
     this.peer.send(envelope, { type: "HELLO", id: handshake.id, login, password });
   }

@@ -22,23 +22,28 @@ export const FORGIVE_AFTER_MS = 24 * 60 * 60_000;
 
 /**
  * Failed checks per second, sustained, that the server allows across every
- * login and address that has failed before (or cannot be remembered): the
- * bound on spreading guesses over many logins. A login with no recent failure
- * is not held to it, so that an attacker who spends it does not lock out
- * everyone.
+ * login and address that has failed lately, or cannot be remembered: with
+ * {@link MAX_TRACKED}, the bound on spreading guesses over many logins. A
+ * login with no recent failure is not held to it while the table has room,
+ * so that an attacker who spends it does not lock out everyone.
  */
 export const GLOBAL_FAILURES_PER_SECOND = 10;
 
 /** The failures {@link GLOBAL_FAILURES_PER_SECOND} lets through at once. */
 export const GLOBAL_FAILURE_BURST = 100;
 
-/** Logins and addresses whose failures are remembered at most; checks of others, while the table is full, are held to the global rate. */
+/**
+ * Logins and addresses whose failures are remembered at most. None is
+ * forgotten early to make room (that would let an attacker flush the login it
+ * targets); while the table is full, checks of the others are held to
+ * {@link GLOBAL_FAILURES_PER_SECOND}.
+ */
 export const MAX_TRACKED = 10_000;
 
 /** Checks that may wait for a check of the same login or address to end; more are refused as throttled. */
 export const MAX_WAITING_CHECKS = 1_000;
 
-/** The limits of a {@link GuessLimiter}; each defaults to the constant of the same name. */
+/** The limits of a {@link GuessLimiter}; each defaults to the constant named after it (`maxWaiting`: {@link MAX_WAITING_CHECKS}). */
 export interface GuessLimits {
   readonly freeFailuresPerLogin: number;
   readonly freeFailuresPerAddress: number;
@@ -110,20 +115,17 @@ interface Waiter {
  * login's failures (not the address's: one good account must not buy
  * guesses). Checks in flight count as failures to come: while some run, the
  * others wait for them rather than guess past the budget. Logins and
- * addresses that have failed, or cannot be remembered, are also held to
- * {@link GLOBAL_FAILURES_PER_SECOND}.
+ * addresses that have failed, or cannot be remembered (more than
+ * {@link MAX_TRACKED}), are also held to {@link GLOBAL_FAILURES_PER_SECOND}.
  *
  * Logins are remembered whether or not they exist, so a refusal tells
- * nothing about which do. When {@link MAX_TRACKED} are remembered, a new one
- * takes the place of the oldest that has not spent its free failures: those
- * that have (the logins under attack) are never forgotten early.
+ * nothing about which do.
  *
  * Time comes from `now`, so tests can drive it.
  */
 export class GuessLimiter {
-  /** Keys with failures left before backoff, and keys in backoff; each ordered oldest last failure first (a failure moves its key to the end). */
-  private readonly free = new Map<string, Failures>();
-  private readonly backingOff = new Map<string, Failures>();
+  /** Failures by key, oldest last failure first (a failure moves its key to the end). */
+  private readonly failures = new Map<string, Failures>();
   private readonly inFlight = new Map<string, number>();
   private readonly waiting: Waiter[] = [];
   private tokens: number;
@@ -170,13 +172,13 @@ export class GuessLimiter {
     let wait = false;
     let gated = false;
     for (const key of keys) {
-      const failures = this.failuresOf(key);
+      const failures = this.failures.get(key);
       const count = failures?.count ?? 0;
       const free = this.freeFailures(key);
       if (failures !== undefined && count >= free && now < failures.lastAt + this.backoff(count - free)) return THROTTLED;
       // Past the free failures, one check at a time; before, no more in flight than failures left.
       if ((this.inFlight.get(key) ?? 0) >= (count >= free ? 1 : free - count)) wait = true;
-      if (count > 0 || (failures === undefined && !this.hasRoom())) gated = true;
+      if (count > 0 || (failures === undefined && this.failures.size >= this.limits.maxTracked)) gated = true;
     }
     if (wait) return "wait";
     if (gated) {
@@ -195,7 +197,7 @@ export class GuessLimiter {
       const left = (this.inFlight.get(key) ?? 1) - 1;
       if (left === 0) this.inFlight.delete(key);
       else this.inFlight.set(key, left);
-      if (ok === true && key.startsWith(LOGIN)) this.forget(key);
+      if (ok === true && key.startsWith(LOGIN)) this.failures.delete(key);
       if (ok === false) this.fail(key, now);
     }
     this.refill(now);
@@ -205,14 +207,10 @@ export class GuessLimiter {
   }
 
   private fail(key: string, now: number): void {
-    const failures = this.failuresOf(key);
-    this.forget(key); // set again below, at the end: each map stays ordered by last failure
-    if (failures === undefined) {
-      if (!this.hasRoom()) return; // not remembered: held to the global rate instead
-      if (this.free.size + this.backingOff.size >= this.limits.maxTracked) this.forget(this.free.keys().next().value as string);
-    }
-    const count = (failures?.count ?? 0) + 1;
-    (count >= this.freeFailures(key) ? this.backingOff : this.free).set(key, { count, lastAt: now });
+    const failures = this.failures.get(key);
+    if (failures === undefined && this.failures.size >= this.limits.maxTracked) return; // not remembered: held to the global rate instead
+    this.failures.delete(key); // set again at the end: the map stays ordered by last failure
+    this.failures.set(key, { count: (failures?.count ?? 0) + 1, lastAt: now });
   }
 
   /** Lets the waiting checks that may run now run, and refuses those throttled meanwhile, in arrival order. */
@@ -229,20 +227,6 @@ export class GuessLimiter {
     }
   }
 
-  private failuresOf(key: string): Failures | undefined {
-    return this.free.get(key) ?? this.backingOff.get(key);
-  }
-
-  private forget(key: string): void {
-    this.free.delete(key);
-    this.backingOff.delete(key);
-  }
-
-  /** Whether a new key can be remembered: the table has room, or holds one that has not spent its free failures. */
-  private hasRoom(): boolean {
-    return this.free.size > 0 || this.backingOff.size < this.limits.maxTracked;
-  }
-
   private freeFailures(key: string): number {
     return key.startsWith(LOGIN) ? this.limits.freeFailuresPerLogin : this.limits.freeFailuresPerAddress;
   }
@@ -257,13 +241,11 @@ export class GuessLimiter {
     this.tokensAt = now;
   }
 
-  /** Forgives the keys whose last failure is older than the limit: they are at the front of each map. */
+  /** Forgives the keys whose last failure is older than the limit: they are at the front. */
   private forgetOld(now: number): void {
-    for (const map of [this.free, this.backingOff]) {
-      for (const [key, failures] of map) {
-        if (now - failures.lastAt < this.limits.forgiveAfterMs) break;
-        map.delete(key);
-      }
+    for (const [key, failures] of this.failures) {
+      if (now - failures.lastAt < this.limits.forgiveAfterMs) return;
+      this.failures.delete(key);
     }
   }
 }

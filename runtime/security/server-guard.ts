@@ -8,13 +8,14 @@ import type { HelloVerdict, ServerPlugin } from "./plugin.js";
 import { isPseudClient, promptText } from "./prompt.js";
 
 /**
- * After this many HELLOs on one connection that have not authenticated it
- * (refused, or still being checked), its further HELLOs are dropped, logged
- * once: a flood on one connection costs at most this many checks. This
- * budget is the connection's and starts again with a new one; guessing
- * across connections is limited per login by the plugin (GuessLimiter).
+ * HELLOs one connection may have waiting for their check or in it; more are
+ * dropped, logged once per connection, so a flood holds no more than this.
+ * Guessing itself is limited per login by the plugin (GuessLimiter), whatever
+ * the connection: a budget per connection would start again with each new
+ * one, and the server cannot even tell when a connection is new (an empty
+ * frame looks like a reconnect).
  */
-export const MAX_FAILED_HELLOS = 5;
+export const MAX_PENDING_HELLOS = 5;
 
 /** The answer to a HELLO that was not checked because its login has failed too often lately (see GuessLimiter). */
 const THROTTLED_TEXT = "Authentication Error: too many failed attempts; retry later";
@@ -66,12 +67,20 @@ export class ServerGuard implements Guard {
       return;
     }
     const state = this.state(envelope[0]);
-    if (!this.takeAttempt(state, envelope[0])) return;
+    if (state.pending >= MAX_PENDING_HELLOS) {
+      if (!state.floodLogged) this.logger.warn("HELLO flood: further HELLOs on this connection are dropped while its HELLOs are checked", { peer: envelope[0] });
+      state.floodLogged = true;
+      return;
+    }
+    state.pending++;
     // One HELLO at a time per connection: a HELLO sent while another is checked would otherwise be answered
     // by whether its own credentials are right, even once the first has bound the connection.
     state.hellos = state.hellos
       .then(() => this.hello(envelope, message, state))
-      .catch((error: unknown) => this.logger.error("HELLO not answered: the guard failed", { peer: envelope[0], error }));
+      .catch((error: unknown) => this.logger.error("HELLO not answered: the guard failed", { peer: envelope[0], error }))
+      .finally(() => {
+        state.pending--;
+      });
   }
 
   private async hello(envelope: Envelope, message: HelloMessage, state: ConnectionState): Promise<void> {
@@ -98,7 +107,6 @@ export class ServerGuard implements Guard {
       return;
     }
     if (typeof verdict === "string") {
-      state.attempts = 0;
       this.identities.bind(routingId, verdict);
       this.peer.send(envelope, { type: "AUTHENTICATED", id: message.id, text: `Welcome b'${verdict}'` });
       this.onBound(routingId, verdict);
@@ -110,7 +118,6 @@ export class ServerGuard implements Guard {
   }
 
   badHello(envelope: Envelope, id: Buffer): void {
-    if (!this.takeAttempt(this.state(envelope[0]), envelope[0])) return;
     this.peer.send(envelope, { type: "UNAUTHORIZED", id, text: "Authentication Error: HELLO must be [login, password]" });
   }
 
@@ -125,21 +132,10 @@ export class ServerGuard implements Guard {
     this.peer.send(envelope, { type: "UNAUTHORIZED", id, text: promptText(challenge) });
   }
 
-  /** Counts a HELLO against the connection's budget; false (logged once) when the budget is spent. */
-  private takeAttempt(state: ConnectionState, routingId: Buffer): boolean {
-    if (state.attempts < MAX_FAILED_HELLOS) {
-      state.attempts++;
-      return true;
-    }
-    if (!state.floodLogged) this.logger.warn("HELLO flood: further HELLOs on this connection are dropped", { peer: routingId });
-    state.floodLogged = true;
-    return false;
-  }
-
   private state(routingId: Buffer): ConnectionState {
     const key = routingId.toString("latin1");
     let state = this.connections.get(key);
-    if (state === undefined) this.connections.set(key, (state = { challenge: randomBytes(32), attempts: 0, floodLogged: false, hellos: Promise.resolve() }));
+    if (state === undefined) this.connections.set(key, (state = { challenge: randomBytes(32), pending: 0, floodLogged: false, hellos: Promise.resolve() }));
     return state;
   }
 
@@ -150,14 +146,14 @@ export class ServerGuard implements Guard {
 }
 
 /**
- * What the guard keeps per connection: its challenge and its HELLO budget.
+ * What the guard keeps per connection: its challenge and its HELLOs.
  * One object per connection, never reused: a HELLO's check holds the one it
  * came on, and its result applies only while that one is still current.
  */
 interface ConnectionState {
   readonly challenge: Buffer;
-  /** HELLOs that have not authenticated the connection: refused, or still being checked. */
-  attempts: number;
+  /** HELLOs waiting for their check or in it. */
+  pending: number;
   floodLogged: boolean;
   /** The HELLOs of this connection, checked one after the other. */
   hellos: Promise<void>;

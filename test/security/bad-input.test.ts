@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Client, KeyError, Server, silentLogger, UnauthorizedError } from "pseud";
 import { encodeValue, newMessageId } from "pseud/protocol";
-import { RecordingLogger } from "../helpers.js";
+import { deferred, RecordingLogger } from "../helpers.js";
+import { MAX_PENDING_HELLOS } from "../../runtime/security/server-guard.js";
 import { rawPeer } from "./raw-peer.js";
 import { KEYS, securedClient, securedServer } from "./secured.js";
 
@@ -78,17 +79,30 @@ describe("bad input to a secured server: each gets its precise answer", () => {
     expect(await peer.next()).toMatchObject({ type: "OK", value: "alice" });
   });
 
-  it("a HELLO flood: a few refusals, then silence (logged once), and clients of other logins are still served", async () => {
+  it("a HELLO flood: a connection has at most MAX_PENDING_HELLOS waiting (the rest dropped, logged once), each checked in turn; clients of other logins are still served", async () => {
     const logger = new RecordingLogger();
-    const { endpoint } = await securedServer(untrustedCurve, logger);
+    const gate = deferred();
+    let checks = 0;
+    const passwords: Record<string, string> = { alice: "wonderland", bob: "builder" };
+    const users = async (login: string, password: string) => {
+      checks++;
+      await gate.promise; // a slow check: the flood arrives while the first HELLO is checked
+      return passwords[login] === password;
+    };
+    const { endpoint } = await securedServer({ plugin: "untrusted_curve", keyPair: KEYS.server, users, guessLimits: { firstBackoffMs: 3_600_000 } }, logger);
     const flooder = rawPeer(endpoint, curvePeer);
-    for (let i = 0; i < 200; i++) await flooder.send({ type: "HELLO", id: newMessageId(), login: "alice", password: `guess${i}` });
-    await logger.waitFor((line) => line.message.startsWith("HELLO flood"));
-    let refusals = 0;
-    flooder.socket.receiveTimeout = 300;
-    while (await flooder.next().then(() => true, () => false)) refusals++;
-    expect(refusals).toBe(5);
+    const hellos = Array.from({ length: 200 }, (_, i) => ({ type: "HELLO" as const, id: newMessageId(), login: "alice", password: `guess${i}` }));
+    for (const hello of hellos) await flooder.send(hello);
+    const work = flooder.work("whoami");
+    await flooder.send(work);
+    expect(await flooder.next()).toMatchObject({ type: "UNAUTHORIZED", id: work.id }); // the server has read the whole flood
     expect(logger.lines.filter((l) => l.message.startsWith("HELLO flood"))).toHaveLength(1);
+    gate.resolve();
+    const answers = [];
+    for (let i = 0; i < MAX_PENDING_HELLOS; i++) answers.push(await flooder.next());
+    expect(answers.map((a) => a.id)).toEqual(hellos.slice(0, MAX_PENDING_HELLOS).map((h) => h.id));
+    expect(answers.map((a) => (a.type === "UNAUTHORIZED" ? a.text : a.type))).toEqual(Array(MAX_PENDING_HELLOS).fill("Authentication Error"));
+    expect(checks).toBe(MAX_PENDING_HELLOS);
     const good = securedClient(endpoint, { plugin: "untrusted_curve", keyPair: KEYS.alice, serverKey: KEYS.server.publicKey, login: "bob", password: "builder" });
     expect(await good.call("whoami")).toBe("bob");
   });

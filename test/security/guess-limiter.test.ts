@@ -114,23 +114,19 @@ describe("GuessLimiter", () => {
     expect(await check([{ login: "u2" }], false)).toEqual(THROTTLED_NOT_RUN);
   });
 
-  it("when the table is full, a new login replaces the oldest that has free failures left, never one backing off", async () => {
-    const { check } = limiter({ freeFailuresPerLogin: 2, maxTracked: 2 });
+  it("when the table is full, new logins are not remembered but held to the global rate; remembered ones are never dropped for them", async () => {
+    const { check, advance } = limiter({ freeFailuresPerLogin: 2, maxTracked: 2, globalFailureBurst: 5, globalFailuresPerSecond: 1, firstBackoffMs: 3_600_000 });
     await check([{ login: "x" }], false);
-    await check([{ login: "x" }], false); // x backs off
-    await check([{ login: "y" }], false); // y has one failure left
-    await check([{ login: "z" }], false); // replaces y
-    expect(await check([{ login: "y" }], false)).toMatchObject({ ran: true }); // y starts over (and replaces z)…
-    expect(await check([{ login: "y" }], false)).toMatchObject({ ran: true }); // …so this is its second failure, not its third
-    expect(await check([{ login: "x" }], true)).toEqual(THROTTLED_NOT_RUN);
-  });
-
-  it("when every remembered login backs off, new logins are not remembered but held to the global rate", async () => {
-    const { check } = limiter({ freeFailuresPerLogin: 1, maxTracked: 1, globalFailureBurst: 3, globalFailuresPerSecond: 0, firstBackoffMs: 3_600_000 });
-    await check([{ login: "x" }], false); // x backs off, the table is full; two tokens left
-    expect(await check([{ login: "w" }], false)).toEqual({ result: false, ran: true });
-    expect(await check([{ login: "w" }], false)).toEqual({ result: false, ran: true }); // not remembered, so not backing off: the last token
-    expect(await check([{ login: "w" }], true)).toEqual(THROTTLED_NOT_RUN);
+    await check([{ login: "x" }], false); // x backs off; 3 tokens left
+    await check([{ login: "y" }], false); // y has one failure left; the table is full; 2 tokens left
+    for (let i = 0; i < 2; i++) expect(await check([{ login: "w" }], false)).toEqual({ result: false, ran: true });
+    expect(await check([{ login: "w" }], false)).toEqual(THROTTLED_NOT_RUN); // the global rate is spent
+    advance(1_000);
+    expect(await check([{ login: "w" }], false)).toEqual({ result: false, ran: true }); // not remembered, so not backing off
+    advance(1_000);
+    expect(await check([{ login: "y" }], false)).toEqual({ result: false, ran: true }); // y's second failure: still remembered…
+    advance(1_000);
+    expect(await check([{ login: "y" }], true)).toEqual(THROTTLED_NOT_RUN); // …so now it backs off
     expect(await check([{ login: "x" }], true)).toEqual(THROTTLED_NOT_RUN);
   });
 
