@@ -80,82 +80,94 @@ export interface ScanResult {
  */
 export function scanBody(bytes: Uint8Array, limits: DecodeLimits): ScanResult {
   const end = bytes.length;
-  /** Values still to read in each open array or map (a map's entry is two), outermost first; `depth` of them are in use. */
-  const open: number[] = [];
+  const { maxDepth, maxArrayLength, maxMapLength, maxStrLength, maxBinLength, maxExtLength } = limits;
+  /** Values still to read in the innermost open array or map (a map's entry is two); at first, the one top-level value. */
+  let left = 1;
+  /** The `left` of each enclosing array or map, outermost first; `depth` of them are in use. */
+  const outer: number[] = [];
   let depth = 0;
   let pos = 0;
   let hasInt64 = false;
-  // One loop, one switch, small integers only: this runs over every body received.
+  // One loop, small integers only, the commonest heads first: this runs over every body received.
   for (;;) {
     if (pos >= end) throw bad(`it ends at offset ${pos}, where a value should start`);
     const start = pos;
     const head = bytes[pos] as number;
-    /** Bytes of the head and its length field (and an extension's type byte). */
-    let header = 1;
-    /** A payload's or a container's declared length. */
-    let length = 0;
-    let kind = FIXED;
     if (head <= 0x7f || head >= 0xe0) pos += 1; // fixint
-    else if (head <= 0x8f) {
-      kind = MAP;
-      length = head & 0x0f;
-    } else if (head <= 0x9f) {
-      kind = ARRAY;
-      length = head & 0x0f;
-    } else if (head <= 0xbf) {
-      kind = PAYLOAD;
-      length = head & 0x1f;
+    else if (head >= 0xa0 && head <= 0xbf) {
+      // fixstr
+      const length = head & 0x1f;
+      if (length > maxStrLength) throw bad(`a string of ${length} bytes at offset ${start} is over the limit of ${maxStrLength}`);
+      pos += 1 + length;
+      if (pos > end) throw bad(`a string of ${length} bytes at offset ${start} runs past the body's end`);
     } else {
-      switch (head) {
-        case 0xc0: case 0xc2: case 0xc3: pos += 1; break; // nil, false, true
-        case 0xcc: case 0xd0: pos += 2; break; // (u)int 8
-        case 0xcd: case 0xd1: pos += 3; break; // (u)int 16
-        case 0xce: case 0xd2: case 0xca: pos += 5; break; // (u)int 32, float 32
-        case 0xcb: pos += 9; break; // float 64
-        case 0xcf: case 0xd3: hasInt64 = true; pos += 9; break; // (u)int 64
-        case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: // fixext 1…16: type byte, then 2^(head − 0xd4) bytes
-          kind = PAYLOAD;
-          header = 2;
-          length = 1 << (head - 0xd4);
-          break;
-        case 0xc4: case 0xd9: case 0xc7: header = 2; break; // bin, str, ext 8
-        case 0xc5: case 0xda: case 0xc8: case 0xdc: case 0xde: header = 3; break; // … 16
-        case 0xc6: case 0xdb: case 0xc9: case 0xdd: case 0xdf: header = 5; break; // … 32
-        default: // 0xc1, the one byte msgpack never uses
-          throw bad(`byte 0xc1 at offset ${pos} is not msgpack`);
+      /** Bytes of the head and its length field (and an extension's type byte). */
+      let header = 1;
+      /** A payload's or a container's declared length. */
+      let length = 0;
+      let kind = FIXED;
+      if (head <= 0x8f) {
+        kind = MAP;
+        length = head & 0x0f;
+      } else if (head <= 0x9f) {
+        kind = ARRAY;
+        length = head & 0x0f;
+      } else {
+        switch (head) {
+          case 0xc0: case 0xc2: case 0xc3: pos += 1; break; // nil, false, true
+          case 0xcc: case 0xd0: pos += 2; break; // (u)int 8
+          case 0xcd: case 0xd1: pos += 3; break; // (u)int 16
+          case 0xce: case 0xd2: case 0xca: pos += 5; break; // (u)int 32, float 32
+          case 0xcb: pos += 9; break; // float 64
+          case 0xcf: case 0xd3: hasInt64 = true; pos += 9; break; // (u)int 64
+          case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: // fixext 1…16: type byte, then 2^(head − 0xd4) bytes
+            kind = PAYLOAD;
+            header = 2;
+            length = 1 << (head - 0xd4);
+            break;
+          case 0xc4: case 0xd9: case 0xc7: header = 2; break; // bin, str, ext 8
+          case 0xc5: case 0xda: case 0xc8: case 0xdc: case 0xde: header = 3; break; // … 16
+          case 0xc6: case 0xdb: case 0xc9: case 0xdd: case 0xdf: header = 5; break; // … 32
+          default: // 0xc1, the one byte msgpack never uses
+            throw bad(`byte 0xc1 at offset ${pos} is not msgpack`);
+        }
+        if (header > 1 && kind === FIXED) {
+          if (pos + header > end) throw bad(`it ends inside the header at offset ${pos}`);
+          length = header === 2 ? (bytes[pos + 1] as number) : header === 3 ? readU16(bytes, pos + 1) : readU32(bytes, pos + 1);
+          kind = head === 0xdc || head === 0xdd ? ARRAY : head === 0xde || head === 0xdf ? MAP : PAYLOAD;
+          if (head >= 0xc7 && head <= 0xc9) header++; // ext: the type byte follows the length
+        }
       }
-      if (header > 1 && kind === FIXED) {
-        if (pos + header > end) throw bad(`it ends inside the header at offset ${pos}`);
-        length = header === 2 ? (bytes[pos + 1] as number) : header === 3 ? readU16(bytes, pos + 1) : readU32(bytes, pos + 1);
-        kind = head === 0xdc || head === 0xdd ? ARRAY : head === 0xde || head === 0xdf ? MAP : PAYLOAD;
-        if (head >= 0xc7 && head <= 0xc9) header++; // ext: the type byte follows the length
-      }
+      if (kind === PAYLOAD) {
+        const max = head >= 0xd9 ? maxStrLength : head <= 0xc6 ? maxBinLength : maxExtLength;
+        if (length > max) throw bad(`${payloadName(head)} of ${length} bytes at offset ${start} is over the limit of ${max}`);
+        if (length > end - pos - header) throw bad(`${payloadName(head)} of ${length} bytes at offset ${start} runs past the body's end`);
+        pos += header + length;
+      } else if (kind !== FIXED) {
+        pos += header;
+        const max = kind === ARRAY ? maxArrayLength : maxMapLength;
+        const values = kind === ARRAY ? length : 2 * length;
+        const name = kind === ARRAY ? "an array" : "a map";
+        if (length > max) throw bad(`${name} of ${length} at offset ${start} is over the limit of ${max}`);
+        if (values > end - pos) throw bad(`${name} of ${length} at offset ${start} declares more values than the ${end - pos} bytes left`);
+        if (values > 0) {
+          // Its values sit one level below it.
+          if (depth + 2 > maxDepth) throw bad(`values nest deeper than ${maxDepth} at offset ${start}`);
+          outer[depth++] = left;
+          left = values;
+          continue;
+        }
+      } else if (pos > end) throw bad(`it ends inside the value at offset ${start}`);
     }
-    if (kind === PAYLOAD) {
-      const max = head <= 0xbf || head >= 0xd9 ? limits.maxStrLength : head <= 0xc6 ? limits.maxBinLength : limits.maxExtLength;
-      if (length > max) throw bad(`${payloadName(head)} of ${length} bytes at offset ${start} is over the limit of ${max}`);
-      if (length > end - pos - header) throw bad(`${payloadName(head)} of ${length} bytes at offset ${start} runs past the body's end`);
-      pos += header + length;
-    } else if (kind !== FIXED) {
-      pos += header;
-      const max = kind === ARRAY ? limits.maxArrayLength : limits.maxMapLength;
-      const values = kind === ARRAY ? length : 2 * length;
-      const name = kind === ARRAY ? "an array" : "a map";
-      if (length > max) throw bad(`${name} of ${length} at offset ${start} is over the limit of ${max}`);
-      if (values > end - pos) throw bad(`${name} of ${length} at offset ${start} declares more values than the ${end - pos} bytes left`);
-      if (values > 0) {
-        // Its values sit one level below it.
-        if (depth + 2 > limits.maxDepth) throw bad(`values nest deeper than ${limits.maxDepth} at offset ${start}`);
-        open[depth++] = values;
-        continue;
+    // A value is complete; so, maybe, are the containers it ends.
+    while (--left === 0) {
+      if (depth === 0) {
+        if (pos !== end) throw bad(`${end - pos} bytes follow the value`);
+        return { hasInt64 };
       }
-    } else if (pos > end) throw bad(`it ends inside the value at offset ${start}`);
-    // A value is complete: it counts against its container, which may complete in turn.
-    while (depth > 0 && --(open[depth - 1] as number) === 0) depth--;
-    if (depth === 0) break;
+      left = outer[--depth] as number;
+    }
   }
-  if (pos !== end) throw bad(`${end - pos} bytes follow the value`);
-  return { hasInt64 };
 }
 
 function readU16(bytes: Uint8Array, at: number): number {
@@ -166,8 +178,9 @@ function readU32(bytes: Uint8Array, at: number): number {
   return (bytes[at] as number) * 0x1000000 + (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number));
 }
 
+/** What a head byte above 0xc0 with a payload holds. */
 function payloadName(head: number): string {
-  if (head <= 0xbf || head >= 0xd9) return "a string";
+  if (head >= 0xd9) return "a string";
   return head <= 0xc6 ? "a bin" : "an extension";
 }
 
