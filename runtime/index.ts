@@ -52,7 +52,7 @@ export {
 export { consoleLogger, type LogFields, type Logger, type LogLevel, silentLogger } from "./logger.js";
 export { type CallContext, DEFAULT_DOMAIN, type Predicate } from "./peer/call-context.js";
 export type { ContextHandler, Handler, RegisterOptions } from "./peer/registry.js";
-export { type CallOptions, DEFAULT_TIMEOUT_MS, type LoadSnapshot, type PeerOptions } from "./peer/rpc-peer.js";
+export { type CallOptions, DEFAULT_REPLY_DEADLINE_MS, DEFAULT_TIMEOUT_MS, type LoadSnapshot, type PeerOptions } from "./peer/rpc-peer.js";
 export { DEFAULT_LOG_BURST, DEFAULT_LOG_INTERVAL_MS, type LogRateLimit, MAX_LOG_FIELD_LENGTH } from "./rate-limited-logger.js";
 export {
   DEFAULT_DECODE_LIMITS,

@@ -17,6 +17,8 @@ import { Registry } from "./registry.js";
 export interface CallOptions {
   /** Fail with TimeoutError when no reply came within this many ms (default: the peer's, 5000). */
   readonly timeoutMs?: number;
+  /** Fail with UnreachableError when the WORK could not be handed to ZeroMQ within this many ms (default: the peer's; at most the timeout). */
+  readonly sendDeadlineMs?: number;
   /** Fail with AbortedError when this signal fires. */
   readonly signal?: AbortSignal;
 }
@@ -25,8 +27,19 @@ export interface CallOptions {
 export interface PeerOptions {
   /** Where dropped messages and faults are reported; default `consoleLogger("warn")`. */
   readonly logger?: Logger;
-  /** Default call timeout in ms; the reference's is 5000. */
+  /** Default call timeout in ms: how long a call waits for its reply; the reference's is 5000. */
   readonly timeoutMs?: number;
+  /**
+   * How long, in ms, a call's WORK waits to be handed to ZeroMQ: for its
+   * peer's connection to come up, or for room in a full queue. Then the call
+   * fails with UnreachableError. Default: the call's timeout (and never more).
+   */
+  readonly sendDeadlineMs?: number;
+  /**
+   * How long, in ms, a reply waits for room in its caller's full queue before
+   * it is dropped and logged. Default {@link DEFAULT_REPLY_DEADLINE_MS}.
+   */
+  readonly replyDeadlineMs?: number;
   /**
    * Send a handler's stack trace with its ERROR (default false: a stack names
    * the server's files and paths; the remote traceback is then empty, which
@@ -75,6 +88,8 @@ const EMPTY = Buffer.alloc(0);
 const NOW_OR_NEVER: SendPolicy = { deadline: 0, waitForPeer: false };
 const HEARTBEAT_FRAMES = encodeMessage({ type: "HEARTBEAT", id: EMPTY, text: "" });
 export const DEFAULT_TIMEOUT_MS = 5_000;
+/** How long a reply waits for room in its caller's full queue (see PeerOptions.replyDeadlineMs). */
+export const DEFAULT_REPLY_DEADLINE_MS = 5_000;
 
 /**
  * The half of pseud that client and server share: one ROUTER socket, the
@@ -94,6 +109,8 @@ export class RpcPeer implements PeerControl {
   /** The Server's or Client's logger, already behind a rate limit: peers decide how often drops and handler errors happen. */
   private readonly logger: Logger;
   private readonly timeoutMs: number;
+  private readonly sendDeadlineMs: number | undefined;
+  private readonly replyDeadlineMs: number;
   readonly limits: Limits;
   private readonly inFlight: InFlight;
   private readonly decodeLimits: DecodeLimits;
@@ -108,6 +125,8 @@ export class RpcPeer implements PeerControl {
     this.limits = resolveLimits(options.limits);
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.sendDeadlineMs = options.sendDeadlineMs;
+    this.replyDeadlineMs = options.replyDeadlineMs ?? DEFAULT_REPLY_DEADLINE_MS;
     this.inFlight = new InFlight(this.limits);
     this.decodeLimits = { ...DEFAULT_DECODE_LIMITS, ...options.decodeLimits };
     this.dispatcher = new Dispatcher(this.registry, {
@@ -174,7 +193,8 @@ export class RpcPeer implements PeerControl {
     }
     const key = id.toString("latin1");
     const result = this.pending.add(key, peer.toString("latin1"), method, timeoutMs, frames, options.signal);
-    this.transmit(key, frames, { deadline: Date.now() + timeoutMs, waitForPeer });
+    const sendDeadlineMs = Math.min(options.sendDeadlineMs ?? this.sendDeadlineMs ?? timeoutMs, timeoutMs);
+    this.transmit(key, frames, { deadline: Date.now() + sendDeadlineMs, waitForPeer });
     return result;
   }
 
@@ -214,7 +234,7 @@ export class RpcPeer implements PeerControl {
     const key = id.toString("latin1");
     const frames = this.pending.framesOf(key);
     if (frames === undefined) return false;
-    this.transmit(key, [...frames], this.replyPolicy());
+    this.transmit(key, [...frames], { deadline: Date.now() + (this.sendDeadlineMs ?? this.timeoutMs), waitForPeer: false });
     return true;
   }
 
@@ -338,13 +358,13 @@ export class RpcPeer implements PeerControl {
   }
 
   /**
-   * A reply waits for room in its caller's queue as long as a call would wait
-   * for it; a caller that is gone is not waited for. Replies that wait are
+   * A reply waits for room in its caller's queue up to the reply deadline; a
+   * caller that is gone is not waited for. Replies that wait are
    * still in flight, so a caller that stops reading holds at most
    * `maxCallsInFlightPerPeer` of them.
    */
   private replyPolicy(): SendPolicy {
-    return { deadline: Date.now() + this.timeoutMs, waitForPeer: false };
+    return { deadline: Date.now() + this.replyDeadlineMs, waitForPeer: false };
   }
 
   private settle(peer: Buffer, message: Message, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): void {
