@@ -37,7 +37,8 @@ describe("a server process that dies", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     first.signal("SIGKILL");
     expect(await pending).toBeInstanceOf(PeerLostError);
-    expect(await lost).toBe("connection closed");
+    // The closed connection, as a rule; on a loaded machine the heartbeat deadline may see it first.
+    expect(["connection closed", "no heartbeat"]).toContain(await lost);
 
     const second = startChild("server", endpoint, config);
     await second.event("ready");

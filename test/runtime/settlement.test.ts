@@ -112,6 +112,7 @@ describe("every call settles exactly once", () => {
     });
     const client = closeAfter(new Client("race", { logger: silentLogger }));
     client.connect(await server.bind("tcp://127.0.0.1:*"));
+    await client.call("echo", [0]); // connected first: the race is reply against timer, not against the connection
     const outcomes = await Promise.allSettled(
       Array.from({ length: 200 }, (_, i) => client.call("echo", [i % 40], {}, { timeoutMs: 20 })),
     );
