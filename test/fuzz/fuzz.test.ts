@@ -69,7 +69,7 @@ describe("fuzz", () => {
     })();
     calling.catch(() => {}); // awaited below; an early failure of the test must not leave it unhandled
     for (let i = 0; i < MESSAGES; i++) {
-      const { frames } = hostileFrames(hostileRng);
+      const frames = hostileFrames(hostileRng);
       // Mostly as a DEALER should (an empty delimiter first), sometimes not; never an empty message.
       await alive(hostile.send(hostileRng.chance(0.9) || frames.length === 0 ? [EMPTY, ...frames] : frames));
       // The good client lives in this process too: the sender yields to it now and then, as a remote attacker would not need to.
@@ -118,11 +118,11 @@ describe("fuzz", () => {
           sent++;
         };
         // Garbage first, none of it for this call (other ids, or none).
-        for (let k = serverRng.int(4); k > 0; k--) await send(hostileFrames(serverRng).frames);
+        for (let k = serverRng.int(4); k > 0; k--) await send(hostileFrames(serverRng));
         if (silent) continue;
         // Then messages for this call until one settles it, known by decoding it as the client will, before the client can.
         for (;;) {
-          const frames = serverRng.chance(0.3) ? encodeMessage({ type: "OK", id, value }) : hostileFrames(serverRng, id).frames;
+          const frames = serverRng.chance(0.3) ? encodeMessage({ type: "OK", id, value }) : hostileFrames(serverRng, id);
           const outcome = settlesAs(frames, id);
           if (outcome !== undefined) expected.set(callNo, outcome);
           await send(frames);
@@ -130,7 +130,7 @@ describe("fuzz", () => {
         }
         // Duplicates and late garbage for the settled call change nothing.
         for (let k = serverRng.int(3); k > 0; k--) {
-          await send(serverRng.chance(0.5) ? encodeMessage({ type: "OK", id, value: "late" }) : hostileFrames(serverRng, id).frames);
+          await send(serverRng.chance(0.5) ? encodeMessage({ type: "OK", id, value: "late" }) : hostileFrames(serverRng, id));
         }
       }
     })();

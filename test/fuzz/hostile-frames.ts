@@ -1,3 +1,4 @@
+import { ExtData } from "@msgpack/msgpack";
 import { encodeMessage, encodeValue, type Message, newMessageId } from "pseud/protocol";
 import type { Prng } from "./prng.js";
 
@@ -12,17 +13,22 @@ const TYPE_BYTES = [0x01, 0x02, 0x03, 0x04, 0x06, 0x10, 0x11] as const;
 /** Unicode that survives utf-8 both ways: no lone surrogates. */
 const TEXT = ["a", "Z", "0", " ", "é", "ß", "€", "中", "😀", "\n", "\u0000", "'", '"'] as const;
 
-/** A value as a good peer sends it, that comes back equal from an echo. */
+/** A value as a good peer sends it, that comes back equal from an echo: every msgpack type and length form, rarely a large one. */
 export function goodValue(rng: Prng, depth = 0): unknown {
+  /** Mostly short (the fix forms), sometimes 8- and 16-bit lengths, rarely a 32-bit one. */
+  const length = (short: number, longer: readonly number[], huge: number) =>
+    rng.chance(huge) ? 70_000 : rng.chance(0.85) ? rng.int(short) : rng.pick(longer);
   const leaf = depth >= 3 || rng.chance(0.55);
   if (!leaf) {
-    const length = rng.int(6);
-    if (rng.chance(0.5)) return Array.from({ length }, () => goodValue(rng, depth + 1));
-    return Object.fromEntries(Array.from({ length }, (_, i) => [`${rng.pick(TEXT)}${i}`, goodValue(rng, depth + 1)]));
+    const size = length(6, [16, 17, 20], 0.0002);
+    // Small containers nest; large ones hold leaves, so that a value stays small.
+    const element = () => (size > 300 ? 0 : goodValue(rng, size > 6 ? 3 : depth + 1));
+    if (rng.chance(0.5)) return Array.from({ length: size }, element);
+    return Object.fromEntries(Array.from({ length: size }, (_, i) => [`${rng.pick(TEXT)}${i}`, element()]));
   }
-  switch (rng.int(11)) {
+  switch (rng.int(12)) {
     case 0:
-      return Array.from({ length: rng.int(20) }, () => rng.pick(TEXT)).join("");
+      return Array.from({ length: length(20, [32, 255, 256, 300], 0.001) }, () => rng.pick(TEXT)).join("");
     case 1:
       return rng.between(-200, 200);
     case 2:
@@ -36,10 +42,12 @@ export function goodValue(rng: Prng, depth = 0): unknown {
     case 6:
       return rng.pick([true, false, null]);
     case 7:
-      return new Uint8Array(rng.bytes(rng.int(40)));
+      return new Uint8Array(rng.bytes(length(40, [255, 256, 300], 0.001)));
     case 8:
       return new Date(rng.between(-1e12, 4e12));
-    case 9:
+    case 9: // extension types a peer may use: every fixext size and ext 8, 16, 32
+      return new ExtData(rng.int(100), new Uint8Array(rng.bytes(rng.chance(0.5) ? rng.pick([1, 2, 4, 8, 16]) : length(20, [255, 256, 300], 0.001))));
+    case 10:
       return [];
     default:
       return {};
@@ -47,7 +55,7 @@ export function goodValue(rng: Prng, depth = 0): unknown {
 }
 
 /** A valid message of any type, as a good peer would send it. */
-export function validMessage(rng: Prng, id: Buffer = newMessageId()): Message {
+function validMessage(rng: Prng, id: Buffer = newMessageId()): Message {
   switch (rng.int(7)) {
     case 0:
       return { type: "WORK", id, work: { method: rng.pick(["echo", "add", "missing", "a.b.c"]), args: [goodValue(rng)], kwargs: {} } };
@@ -117,8 +125,8 @@ type Strategy = (rng: Prng, id: Buffer) => Buffer[];
 
 const withBody = (id: Buffer, type: number, body: Buffer): Buffer[] => [V1, id, Buffer.of(type), body];
 
-/** The strategies, by name, so that a failure can say which one it met. */
-export const STRATEGIES: Readonly<Record<string, Strategy>> = {
+/** How a hostile peer makes a message, by what it tries. */
+const STRATEGIES: Readonly<Record<string, Strategy>> = {
   "random frame count": (rng) => Array.from({ length: rng.pick([0, 1, 2, 3, 5, 6, 9]) }, () => rng.bytes(rng.int(24))),
   "bit flips of a valid message": (rng, id) => {
     const frames = encodeMessage(validMessage(rng, id));
@@ -152,10 +160,9 @@ export const STRATEGIES: Readonly<Record<string, Strategy>> = {
   "valid message": (rng, id) => encodeMessage(validMessage(rng, id)),
 };
 
-const NAMES = Object.keys(STRATEGIES);
+const STRATEGY_LIST = Object.values(STRATEGIES);
 
-/** One hostile message: which strategy made it, and its frames. `id` is the message id to aim at, when one matters. */
-export function hostileFrames(rng: Prng, id: Buffer = newMessageId()): { readonly strategy: string; readonly frames: Buffer[] } {
-  const strategy = rng.pick(NAMES);
-  return { strategy, frames: (STRATEGIES[strategy] as Strategy)(rng, id) };
+/** One hostile message's frames; `id` is the message id to aim at, when one matters. */
+export function hostileFrames(rng: Prng, id: Buffer = newMessageId()): Buffer[] {
+  return rng.pick(STRATEGY_LIST)(rng, id);
 }

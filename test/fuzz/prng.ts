@@ -6,7 +6,7 @@
 export class Prng {
   private state: number;
 
-  constructor(readonly seed: number) {
+  constructor(seed: number) {
     this.state = seed >>> 0;
   }
 

@@ -1,6 +1,9 @@
+import { Decoder } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_DECODE_LIMITS, DEFAULT_MAX_DEPTH, type DecodeLimits, EncodeError, ProtocolError } from "pseud";
 import { decodeFrames, decodeValue, encodeMessage, encodeValue, newMessageId } from "pseud/protocol";
+import { goodValue } from "../fuzz/hostile-frames.js";
+import { Prng } from "../fuzz/prng.js";
 
 /** What decodeValue threw, or a failure if it returned. */
 function refusal(bytes: Uint8Array, limits?: DecodeLimits): ProtocolError {
@@ -101,5 +104,51 @@ describe("decode limits: headers are checked against the bytes received before d
     // {"a": [5, 2^53], "b": "\xd3"}
     const bytes = Uint8Array.from([0x82, 0xa1, 0x61, 0x92, ...int64(5), ...uint64Unsafe, 0xa1, 0x62, 0xa2, 0xc3, 0x93]);
     expect(decodeValue(bytes)).toEqual({ a: [5, 2n ** 53n], b: "\u00d3" });
+  });
+
+  it("refuses exactly what @msgpack/msgpack cannot decode: 10,000 mutated bodies (seeded)", () => {
+    const rng = new Prng(20_261_123);
+    const anyKey = (key: unknown) => (typeof key === "string" ? key : "k"); // key types are not the scan's business
+    const library = (body: Uint8Array) => {
+      // Its lengths bounded by the body's, so that a length bomb costs the library nothing either.
+      const decoder = new Decoder({ maxArrayLength: body.length, maxMapLength: body.length, mapKeyConverter: anyKey });
+      try {
+        decoder.decode(body);
+        return "decodes";
+      } catch (error) {
+        // A bad timestamp or key stops the library before it has read the whole structure: no verdict on it.
+        return /timestamp|__proto__/.test(String(error)) ? "unknown" : "refuses";
+      }
+    };
+    const scan = (body: Uint8Array) => {
+      try {
+        decodeValue(body);
+        return "decodes";
+      } catch (error) {
+        return (error as ProtocolError).message.includes("refused before decoding") ? "refuses" : "decodes";
+      }
+    };
+    let compared = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const body = Buffer.from(encodeValue(goodValue(rng)));
+      const at = rng.int(body.length);
+      switch (rng.int(4)) {
+        case 0:
+          body[at] = (body[at] as number) ^ (1 << rng.int(8));
+          break;
+        case 1:
+          body[at] = rng.int(256);
+          break;
+        case 2: // msgpack is prefix-free: no prefix of a value is a value
+          expect(scan(body.subarray(0, rng.int(body.length))), "a truncated body").toBe("refuses");
+          continue;
+      }
+      const verdict = library(body);
+      if (verdict === "unknown") continue;
+      compared++;
+      const ours = scan(body);
+      if (ours !== verdict) expect.fail(`the scan ${ours === "refuses" ? "refuses" : "accepts"} what the library ${verdict === "refuses" ? "refuses" : "decodes"}: 0x${body.toString("hex")}`);
+    }
+    expect(compared).toBeGreaterThan(5_000);
   });
 });

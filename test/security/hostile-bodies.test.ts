@@ -44,15 +44,12 @@ describe("length-header bombs in a body (before any authentication)", () => {
     const server = await startChildServer();
     const dealer = dealerTo(server.endpoint);
     let flooding = true;
-    let refused = 0;
     let firstRefusal!: () => void;
+    /** The server has refused a header: the flood reaches it. */
     const floodReachesServer = new Promise<void>((resolve) => (firstRefusal = resolve));
     const reading = (async () => {
       try {
-        for (;;) {
-          if ((await nextMessage(dealer)).type === "ERROR") refused++;
-          firstRefusal();
-        }
+        for (;;) if ((await nextMessage(dealer)).type === "ERROR") firstRefusal();
       } catch {
         // the dealer closed at the test's end
       }
@@ -73,7 +70,6 @@ describe("length-header bombs in a body (before any authentication)", () => {
     for (let i = 0; i < 50; i++) expect(await Promise.race([client.call("echo", [i]), server.died])).toBe(i);
     flooding = false;
     await sending;
-    expect(refused).toBeGreaterThan(0);
     dealer.close();
     await reading;
   });
