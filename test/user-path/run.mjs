@@ -257,4 +257,4 @@ const cjsRan = step("and runs with require()", "node", ["out/main.js"], { cwd: c
 check("the CommonJS call worked", cjsRan.trim() === "from cjs", cjsRan);
 
 if (!keep) rmSync(work, { recursive: true, force: true });
-console.log(`user path: ${passed} passed, 0 failed`);
+console.log(`user-path: ${passed} passed, 0 failed`);
