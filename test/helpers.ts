@@ -1,7 +1,9 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterEach } from "vitest";
+import type { Dealer } from "zeromq";
 import type { LogFields, Logger } from "pseud";
+import { decodeFrames, type Message } from "pseud/protocol";
 
 /** Closers run after each test, newest first, so every socket a test opened is closed. */
 const cleanups: (() => unknown)[] = [];
@@ -90,4 +92,13 @@ export async function memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
     if (round > 0 && freed <= 0) break;
   }
   return usage;
+}
+
+/** The next message a DEALER receives that decodes (its empty delimiter skipped); a receive timeout rejects. */
+export async function nextMessage(dealer: Dealer): Promise<Message> {
+  for (;;) {
+    const [, ...frames] = await dealer.receive();
+    const decoded = decodeFrames(frames);
+    if (decoded.ok) return decoded.message;
+  }
 }

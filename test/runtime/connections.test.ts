@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Context, Dealer } from "zeromq";
 import { type PeerInfo, Server, silentLogger } from "pseud";
-import { decodeFrames, encodeMessage, type Message, newMessageId } from "pseud/protocol";
-import { closeAfter, deferred, RecordingLogger } from "../helpers.js";
+import { encodeMessage, newMessageId } from "pseud/protocol";
+import { closeAfter, deferred, nextMessage, RecordingLogger } from "../helpers.js";
 import { openConnections } from "../tcp-state.js";
 
 /** The DEALERs' own context: closed sockets count against a context's 1,023 until libzmq's reaper frees them. */
@@ -17,13 +17,6 @@ async function handshaken(endpoint: string, routingId?: string): Promise<Dealer>
   return socket;
 }
 
-async function nextMessage(socket: Dealer): Promise<Message> {
-  for (;;) {
-    const [, ...frames] = await socket.receive();
-    const decoded = decodeFrames(frames);
-    if (decoded.ok) return decoded.message;
-  }
-}
 
 /** Counts the server's announcements, by routing id. */
 function announcements(server: Server) {

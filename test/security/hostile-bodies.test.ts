@@ -2,8 +2,8 @@ import { Dealer } from "zeromq";
 import { describe, expect, it } from "vitest";
 import { Client, Server, silentLogger } from "pseud";
 import { SUPPRESSED_MESSAGE } from "../../runtime/rate-limited-logger.js";
-import { decodeFrames, encodeMessage, encodeValue, type Message, newMessageId } from "pseud/protocol";
-import { closeAfter, RecordingLogger } from "../helpers.js";
+import { encodeMessage, encodeValue, newMessageId } from "pseud/protocol";
+import { closeAfter, nextMessage, RecordingLogger } from "../helpers.js";
 import { startChildServer } from "../liveness/child.js";
 
 const V1 = Buffer.from("v1");
@@ -17,13 +17,6 @@ function dealerTo(endpoint: string): Dealer {
   return dealer;
 }
 
-async function nextMessage(dealer: Dealer): Promise<Message> {
-  for (;;) {
-    const [, ...frames] = await dealer.receive();
-    const decoded = decodeFrames(frames);
-    if (decoded.ok) return decoded.message;
-  }
-}
 
 describe("length-header bombs in a body (before any authentication)", () => {
   it("20 nested array32 headers (100 bytes) are refused; the server lives and serves", async () => {
