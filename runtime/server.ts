@@ -1,4 +1,3 @@
-import { Context } from "zeromq";
 import { type Caller, type RemoteProxy, remoteProxy } from "./caller.js";
 import { Endpoint } from "./endpoint.js";
 import { UnreachableError } from "./errors.js";
@@ -8,10 +7,9 @@ import { consoleLogger, type Logger } from "./logger.js";
 import { ConnectionTable, type PeerInfo } from "./peer/connection-table.js";
 import { type CallOptions, type PeerOptions, RpcPeer } from "./peer/rpc-peer.js";
 import { rateLimitedLogger } from "./rate-limited-logger.js";
-import { type ServerSecurity, serverPlugin } from "./security/config.js";
-import type { ServerPlugin } from "./security/plugin.js";
-import { ServerGuard } from "./security/server-guard.js";
-import { ZapHandler } from "./security/zap-handler.js";
+import type { ServerSecurity } from "./security/config.js";
+import type { ServerGuard } from "./security/server-guard.js";
+import { type ServerSecurityLayer, serverSecurity } from "./security/server-security.js";
 
 /** Options of a {@link Server}; all optional. */
 export interface ServerOptions extends PeerOptions {
@@ -59,11 +57,9 @@ export interface PeerCaller extends Caller {
 export class Server extends Endpoint<ServerEvents> {
   protected readonly peer: RpcPeer;
   private readonly connections: ConnectionTable;
-  private readonly plugin: ServerPlugin | undefined;
+  private readonly security: ServerSecurityLayer;
   private readonly guard: ServerGuard | undefined;
-  private readonly context: Context | undefined;
   private readonly logger: Logger;
-  private zap: Promise<ZapHandler> | undefined;
 
   constructor(
     readonly name: string,
@@ -72,11 +68,10 @@ export class Server extends Endpoint<ServerEvents> {
     super();
     if (typeof name !== "string" || name === "") throw new TypeError("a server needs a non-empty name");
     this.logger = rateLimitedLogger(options.logger ?? consoleLogger(), options.logRateLimit);
-    this.plugin = serverPlugin(options.security);
-    // A ZAP handler serves one context: a secured server gets a context of its own.
-    this.context = this.plugin ? new Context() : undefined;
+    this.security = serverSecurity(options.security, this.logger);
+    const { context, mechanism } = this.security.socket;
     this.peer = new RpcPeer(
-      { routingId: name, notify: true, logger: this.logger, ...(this.context ? { context: this.context } : {}), ...(this.plugin ? { mechanism: this.plugin.mechanism } : {}) },
+      { routingId: name, notify: true, logger: this.logger, ...(context ? { context } : {}), ...(mechanism ? { mechanism } : {}) },
       { ...options, logger: this.logger },
       {
         onPeerSeen: (id, heartbeat) => this.connections.seen(id, heartbeat),
@@ -85,14 +80,11 @@ export class Server extends Endpoint<ServerEvents> {
         connectionOf: (id) => this.connections.serialOf(id),
       },
     );
-    if (this.plugin) {
-      this.guard = new ServerGuard(this.plugin, this.peer, this.logger, (id) => this.connections.authenticated(id));
-      this.peer.setGuard(this.guard);
-    }
-    const guard = this.guard;
+    const guard = this.security.guard(this.peer, (id) => this.connections.authenticated(id));
+    this.guard = guard;
     this.connections = new ConnectionTable(
       {
-        mustAuthenticate: this.plugin?.binding === "everyone",
+        mustAuthenticate: this.security.mustAuthenticate,
         identityOf: (id) => guard?.identities.identityOf(id),
         opened: (id) => guard?.connected(id),
         closed: (id) => guard?.disconnected(id),
@@ -114,10 +106,7 @@ export class Server extends Endpoint<ServerEvents> {
 
   /** Binds, and returns the actual endpoint (`tcp://127.0.0.1:*` → its port). May be called for several endpoints. */
   async bind(endpoint: string): Promise<string> {
-    if (this.plugin && this.context) {
-      this.zap ??= ZapHandler.start(this.context, this.plugin.zap, this.logger);
-      await this.zap;
-    }
+    await this.security.start();
     return this.peer.bind(endpoint);
   }
 
@@ -148,8 +137,7 @@ export class Server extends Endpoint<ServerEvents> {
   override async close(): Promise<void> {
     this.connections.stop();
     await super.close();
-    this.plugin?.close();
-    (await this.zap)?.close();
+    await this.security.close();
   }
 
   private routingIdOf(peer: Uint8Array | string): Buffer | undefined {
