@@ -1,3 +1,4 @@
+import { ValidationError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Failure, Work } from "../protocol/frames.js";
 import type { CallContext, Predicate } from "./call-context.js";
@@ -80,6 +81,11 @@ export class Dispatcher {
 
   /** The server's side of an exception its caller gets: logged here with its stack, whether or not the stack is sent. */
   private logThrown(message: string, method: string, context: CallContext, error: unknown): void {
+    // Arguments the generated validators refused are the caller's mistake, answered to the caller: no server error.
+    if (error instanceof ValidationError) {
+      this.options.logger.debug(message, { method, peer: context.peer, identity: context.identity, error });
+      return;
+    }
     const stack = error instanceof Error ? error.stack : undefined;
     this.options.logger.error(message, { method, peer: context.peer, identity: context.identity, error, ...(stack === undefined ? {} : { stack }) });
   }

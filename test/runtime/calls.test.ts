@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Request } from "zeromq";
-import { Client, RemoteError, Server, ServiceNotFoundError, silentLogger } from "pseud";
+import { Client, RemoteError, Server, ServiceNotFoundError, silentLogger, ValidationError } from "pseud";
 import { decodeFrames, encodeMessage, newMessageId } from "pseud/protocol";
 import { afterThisTest, closeAfter, deferred, RecordingLogger } from "../helpers.js";
 
@@ -45,6 +45,20 @@ describe("calls from client to server", () => {
     const line = await logger.waitFor((l) => l.message.startsWith("a handler threw"));
     expect(line).toMatchObject({ level: "error", fields: { method: "fail" } });
     expect(String(line.fields.stack)).toContain("calls.test.ts"); // the server's own log has the stack
+  });
+
+  it("logs refused arguments (the caller's mistake) at debug level only", async () => {
+    const logger = new RecordingLogger();
+    const server = closeAfter(new Server("svc", { logger }));
+    const client = closeAfter(new Client("svc", { logger: silentLogger }));
+    client.connect(await server.bind("tcp://127.0.0.1:*"));
+    server.register("strict", () => {
+      throw new ValidationError("invalid arguments to strict: argument 'a': expected number", []);
+    });
+    await expect(client.call("strict")).rejects.toMatchObject({ remoteClass: "ValidationError" });
+    const line = await logger.waitFor((l) => l.message.startsWith("a handler threw"));
+    expect(line.level).toBe("debug");
+    expect(logger.lines.filter((l) => l.level === "error")).toEqual([]);
   });
 
   it("sends the handler's stack as the remote traceback when asked", async () => {
