@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Request } from "zeromq";
-import { Client, RemoteError, Server, ServiceNotFoundError, silentLogger, ValidationError } from "pseud";
+import { Client, RemoteError, Server, type ServerOptions, ServiceNotFoundError, silentLogger, ValidationError } from "pseud";
 import { decodeFrames, encodeMessage, newMessageId } from "pseud/protocol";
 import { afterThisTest, closeAfter, deferred, RecordingLogger } from "../helpers.js";
 
-async function pair() {
-  const server = closeAfter(new Server("svc", { logger: silentLogger }));
+async function pair(serverOptions: ServerOptions = {}) {
+  const server = closeAfter(new Server("svc", { logger: silentLogger, ...serverOptions }));
   const endpoint = await server.bind("tcp://127.0.0.1:*");
   const client = closeAfter(new Client("svc", { logger: silentLogger }));
   client.connect(endpoint);
@@ -33,9 +33,7 @@ describe("calls from client to server", () => {
 
   it("turns a handler's exception into a RemoteError with class and message, keeps the stack private, and logs it", async () => {
     const logger = new RecordingLogger();
-    const server = closeAfter(new Server("svc", { logger }));
-    const client = closeAfter(new Client("svc", { logger: silentLogger }));
-    client.connect(await server.bind("tcp://127.0.0.1:*"));
+    const { server, client } = await pair({ logger });
     server.register("fail", () => {
       throw new RangeError("out of range");
     });
@@ -49,9 +47,7 @@ describe("calls from client to server", () => {
 
   it("logs refused arguments (the caller's mistake) at debug level only", async () => {
     const logger = new RecordingLogger();
-    const server = closeAfter(new Server("svc", { logger }));
-    const client = closeAfter(new Client("svc", { logger: silentLogger }));
-    client.connect(await server.bind("tcp://127.0.0.1:*"));
+    const { server, client } = await pair({ logger });
     server.register("strict", () => {
       throw new ValidationError("invalid arguments to strict: argument 'a': expected number", []);
     });
@@ -75,9 +71,7 @@ describe("calls from client to server", () => {
 
   it("logs a flood of handler exceptions at a bounded rate, counting what it held back", async () => {
     const logger = new RecordingLogger();
-    const server = closeAfter(new Server("svc", { logger, logRateLimit: { burst: 5, intervalMs: 1_000 } }));
-    const client = closeAfter(new Client("svc", { logger: silentLogger }));
-    client.connect(await server.bind("tcp://127.0.0.1:*"));
+    const { server, client } = await pair({ logger, logRateLimit: { burst: 5, intervalMs: 1_000 } });
     server.register("fail", () => {
       throw new Error("again");
     });
