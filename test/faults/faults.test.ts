@@ -9,24 +9,20 @@ import { Client, type PeerInfo, PeerLostError, Server, silentLogger, Unreachable
 import { encodeMessage, newMessageId } from "pseud/protocol";
 import { closeAfter, RecordingLogger } from "../helpers.js";
 import { openConnections } from "../tcp-state.js";
+import { heardHeartbeat } from "../liveness/heard.js";
 import { aliceAt, childClient, childServer, heartbeat, ipcEndpoint, next, serverAt } from "./harness.js";
 
-/**
- * A peer is held to a deadline once its rhythm is known, from its second
- * HEARTBEAT; no event says so, hence this wait, before the first stop only.
- */
-const RHYTHM_KNOWN_MS = 3 * heartbeat.intervalMs;
-
-/** How long a stopped peer stays stopped once its loss was seen: ten heartbeat intervals, the "~3 s pause" of the issue scaled to these heartbeats. */
-const PAUSE_MS = 10 * heartbeat.intervalMs;
+/** How long a stopped peer stays stopped once its loss was seen: five heartbeat intervals (several sweeps that still heartbeat it while it is lost), the "~3 s pause" of the issue scaled to these heartbeats. */
+const PAUSE_MS = 5 * heartbeat.intervalMs;
 
 describe("SIGSTOP and SIGCONT, twice on one connection", () => {
   it("of the server: the client finds out each time, and each time the server resumes it is served again as itself", async () => {
     const endpoint = ipcEndpoint();
     const server = await childServer(endpoint);
-    const client = aliceAt(endpoint);
+    const heartbeats = heardHeartbeat(heartbeat);
+    const client = aliceAt(endpoint, heartbeats.plugin);
     expect(await client.call("whoami")).toBe("alice");
-    await new Promise((resolve) => setTimeout(resolve, RHYTHM_KNOWN_MS));
+    await heartbeats.rhythmKnown();
     for (let round = 1; round <= 2; round++) {
       const lost = next(client, "server:lost");
       const pending = client.call("never").catch((e: unknown) => e);
@@ -43,9 +39,10 @@ describe("SIGSTOP and SIGCONT, twice on one connection", () => {
 
   it("of the client: the server finds out each time, refuses calls to it meanwhile, and takes it back with its identity", async () => {
     const endpoint = ipcEndpoint();
-    const server = await serverAt(endpoint);
+    const heartbeats = heardHeartbeat(heartbeat);
+    const server = await serverAt(endpoint, silentLogger, heartbeats.plugin);
     const { child } = await childClient(server, endpoint);
-    await new Promise((resolve) => setTimeout(resolve, RHYTHM_KNOWN_MS));
+    await heartbeats.rhythmKnown();
     for (let round = 1; round <= 2; round++) {
       const lost = next(server, "peer:lost");
       const pending = server.sendTo("alice").call("never", [], {}, { timeoutMs: 30_000 }).catch((e: unknown) => e);
@@ -99,10 +96,11 @@ describe("SIGKILL, twice", () => {
 
   it("of a client the server had declared lost for its silence: its disconnect is no new connection", async () => {
     const logger = new RecordingLogger();
-    const server = await serverAt("tcp://127.0.0.1:*", logger);
+    const heartbeats = heardHeartbeat(heartbeat);
+    const server = await serverAt("tcp://127.0.0.1:*", logger, heartbeats.plugin);
     const endpoint = await server.bind("tcp://127.0.0.1:*");
     const { child } = await childClient(server, endpoint);
-    await new Promise((resolve) => setTimeout(resolve, RHYTHM_KNOWN_MS));
+    await heartbeats.rhythmKnown();
     const lost = next(server, "peer:lost");
     child.signal("SIGSTOP");
     await lost;

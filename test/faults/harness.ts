@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventEmitter } from "node:events";
-import { type PeerInfo, Server, silentLogger } from "pseud";
+import { type HeartbeatOptions, type PeerInfo, Server, silentLogger } from "pseud";
 import { afterThisTest } from "../helpers.js";
 import { startChild } from "../liveness/child.js";
 import { asTrustedCurve, securedClient, securedServer, trustedCurveServer } from "../security/secured.js";
@@ -18,13 +18,13 @@ export function ipcEndpoint(): string {
 }
 
 /** A trusted_curve client "alice" in this process, with fast heartbeats and a long call timeout. */
-export function aliceAt(endpoint: string) {
-  return securedClient(endpoint, asTrustedCurve("alice"), 30_000, silentLogger, heartbeat);
+export function aliceAt(endpoint: string, heartbeats: HeartbeatOptions = heartbeat) {
+  return securedClient(endpoint, asTrustedCurve("alice"), 30_000, silentLogger, heartbeats);
 }
 
 /** A trusted_curve server in this process, with fast heartbeats, bound to `endpoint`. */
-export async function serverAt(endpoint: string, logger = silentLogger): Promise<Server> {
-  const { server } = await securedServer(trustedCurveServer, logger, heartbeat);
+export async function serverAt(endpoint: string, logger = silentLogger, heartbeats: HeartbeatOptions = heartbeat): Promise<Server> {
+  const { server } = await securedServer(trustedCurveServer, logger, heartbeats);
   await server.bind(endpoint);
   return server;
 }

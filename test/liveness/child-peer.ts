@@ -20,7 +20,8 @@ const options = { logger, ...(config.security ? { security: config.security } : 
 if (mode === "server") {
   const server = new Server("svc", options);
   server.register("whoami", (context: CallContext) => context.identity ?? null, { withContext: true });
-  server.register("never", () => new Promise(() => {})); // a call that only the server's death settles
+  // A call that only the server's death settles; it says when it has come, so that a test kills the server after.
+  server.register("never", () => (say("never"), new Promise(() => {})));
   server.on("peer:connected", (peer) => say("connected", { identity: peer.identity ?? null }));
   server.register("echo", (value: unknown) => value);
   // Heap after a full collection when node runs with --expose-gc, and the error lines logged so far.
@@ -34,7 +35,7 @@ if (mode === "server") {
 } else {
   const client = new Client("svc", options);
   client.register("ping", () => "pong");
-  client.register("never", () => new Promise(() => {}));
+  client.register("never", () => (say("never"), new Promise(() => {})));
   client.on("server:lost", (reason) => say("server-lost", { reason }));
   client.on("server:connected", () => say("server-connected"));
   client.connect(endpoint);

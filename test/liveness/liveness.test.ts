@@ -3,12 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Dealer } from "zeromq";
 import { describe, expect, it } from "vitest";
-import { type PeerInfo, PeerLostError, Server, silentLogger } from "pseud";
+import { type HeartbeatOptions, type PeerInfo, PeerLostError, Server, silentLogger } from "pseud";
 import { encodeMessage } from "pseud/protocol";
-import { afterThisTest, closeAfter } from "../helpers.js";
+import { afterThisTest, closeAfter, nextMessage } from "../helpers.js";
 import { rawPeer } from "../security/raw-peer.js";
 import { asTrustedCurve, KEYS, securedClient, securedServer, trustedCurveServer } from "../security/secured.js";
 import { startChild } from "./child.js";
+import { heardHeartbeat } from "./heard.js";
 
 const heartbeat = { plugin: "interval", intervalMs: 100, maxMissed: 2 } as const;
 /** Detection must come within intervalMs × (maxMissed + 1); the margin is for a busy machine's scheduling. */
@@ -20,8 +21,8 @@ function ipcEndpoint(): string {
   return `ipc://${join(dir, "svc.sock")}`;
 }
 
-function clientOf(endpoint: string) {
-  return securedClient(endpoint, asTrustedCurve("alice"), 30_000, silentLogger, heartbeat);
+function clientOf(endpoint: string, heartbeats: HeartbeatOptions = heartbeat) {
+  return securedClient(endpoint, asTrustedCurve("alice"), 30_000, silentLogger, heartbeats);
 }
 
 describe("a server process that dies", () => {
@@ -34,7 +35,7 @@ describe("a server process that dies", () => {
     expect(await client.call("whoami")).toBe("alice");
     const lost = new Promise<string>((resolve) => client.once("server:lost", resolve));
     const pending = client.call("never").catch((e: unknown) => e);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await first.event("never");
     first.signal("SIGKILL");
     expect(await pending).toBeInstanceOf(PeerLostError);
     // The closed connection, as a rule; on a loaded machine the heartbeat deadline may see it first.
@@ -50,9 +51,10 @@ describe("a server process that dies", () => {
     const endpoint = ipcEndpoint();
     const server = startChild("server", endpoint, { security: trustedCurveServer, heartbeat });
     await server.event("ready");
-    const client = clientOf(endpoint);
+    const heartbeats = heardHeartbeat(heartbeat);
+    const client = clientOf(endpoint, heartbeats.plugin);
     expect(await client.call("whoami")).toBe("alice");
-    await new Promise((resolve) => setTimeout(resolve, 3 * heartbeat.intervalMs)); // heartbeats flowing both ways
+    await heartbeats.rhythmKnown();
     const lost = new Promise<string>((resolve) => client.once("server:lost", resolve));
     const pending = client.call("never").catch((e: unknown) => e);
     const stoppedAt = Date.now();
@@ -64,9 +66,9 @@ describe("a server process that dies", () => {
 });
 
 describe("a client process that dies", () => {
-  async function serverAndChildClient() {
+  async function serverAndChildClient(heartbeats: HeartbeatOptions = heartbeat) {
     const endpoint = ipcEndpoint();
-    const { server } = await securedServer(trustedCurveServer, silentLogger, heartbeat);
+    const { server } = await securedServer(trustedCurveServer, silentLogger, heartbeats);
     const bound = await server.bind(endpoint);
     const authenticated = new Promise<PeerInfo>((resolve) => server.once("peer:authenticated", resolve));
     const client = startChild("client", bound, { security: asTrustedCurve("alice"), heartbeat });
@@ -79,6 +81,7 @@ describe("a client process that dies", () => {
     const { server, client } = await serverAndChildClient();
     const lost = new Promise<[PeerInfo, string]>((resolve) => server.once("peer:lost", (peer, reason) => resolve([peer, reason])));
     const pending = server.sendTo("alice").call("never", [], {}, { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    await client.event("never");
     client.signal("SIGKILL");
     expect(await pending).toBeInstanceOf(PeerLostError);
     const [peer, reason] = await lost;
@@ -88,8 +91,9 @@ describe("a client process that dies", () => {
   });
 
   it("stopped: the server declares it lost from its silence, and takes it back when it resumes", async () => {
-    const { server, client } = await serverAndChildClient();
-    await new Promise((resolve) => setTimeout(resolve, 3 * heartbeat.intervalMs));
+    const heartbeats = heardHeartbeat(heartbeat);
+    const { server, client } = await serverAndChildClient(heartbeats.plugin);
+    await heartbeats.rhythmKnown();
     const lost = new Promise<string>((resolve) => server.once("peer:lost", (_peer, reason) => resolve(reason)));
     const pending = server.sendTo("alice").call("never", [], {}, { timeoutMs: 30_000 }).catch((e: unknown) => e);
     const stoppedAt = Date.now();
@@ -105,18 +109,24 @@ describe("a client process that dies", () => {
 });
 
 describe("heartbeats", () => {
-  it("keep idle peers alive, and are kept apart from call timeouts: a one-second handler makes no one look dead", async () => {
-    // The client heartbeats at the default 1 s, the server every 50 ms: each holds the other to the other's own rhythm.
-    const server = closeAfter(new Server("svc", { logger: silentLogger, heartbeat: { plugin: "interval", intervalMs: 50, maxMissed: 2 } }));
-    server.register("slow", () => new Promise((resolve) => setTimeout(() => resolve("done"), 1_000)));
+  it("keep idle peers alive, and are kept apart from call timeouts: a handler that runs for many heartbeats makes no one look dead", async () => {
+    // Each side holds the other to the other's own rhythm: the client heartbeats every 100 ms, the server every 50 ms.
+    const serverHeard = heardHeartbeat({ intervalMs: 50, maxMissed: 2 });
+    const clientHeard = heardHeartbeat({ intervalMs: 100, maxMissed: 2 });
+    const server = closeAfter(new Server("svc", { logger: silentLogger, heartbeat: serverHeard.plugin }));
+    // The handler outlasts several deadlines of both sides: it returns once each side has heard 6 HEARTBEATs more.
+    server.register("slow", async () => {
+      await Promise.all([serverHeard.heard(6), clientHeard.heard(6)]);
+      return "done";
+    });
     const events: string[] = [];
     server.on("peer:lost", () => events.push("peer:lost"));
     const endpoint = await server.bind("tcp://127.0.0.1:*");
-    const client = securedClient(endpoint, undefined, 5_000);
+    const client = securedClient(endpoint, undefined, 30_000, silentLogger, clientHeard.plugin);
     client.on("server:lost", () => events.push("server:lost"));
     expect(await client.call("slow")).toBe("done");
     const before = server.peers()[0]?.lastSeenAt.getTime() ?? 0;
-    await new Promise((resolve) => setTimeout(resolve, 2_500)); // idle: only heartbeats, more than one client interval
+    await Promise.all([serverHeard.heard(6), clientHeard.heard(6)]); // idle: only heartbeats, past every deadline again
     expect(server.peers()[0]?.lastSeenAt.getTime()).toBeGreaterThan(before);
     expect(events).toEqual([]);
   });
@@ -127,7 +137,9 @@ describe("heartbeats", () => {
     server.on("peer:connected", (peer) => seen.push(peer));
     const stranger = rawPeer(endpoint, { curve: KEYS.mallory, serverKey: KEYS.server.publicKey });
     for (let i = 0; i < 20; i++) await stranger.send({ type: "HEARTBEAT", id: Buffer.alloc(0), text: "" });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Its messages are read in order: once a WORK after them is answered, the server has read every HEARTBEAT.
+    await stranger.send(stranger.work("whoami"));
+    expect((await stranger.next()).type).toBe("UNAUTHORIZED");
     expect(server.peers()).toEqual([]);
     expect(seen).toEqual([]);
   });
@@ -148,13 +160,16 @@ describe("heartbeats", () => {
     const endpoint = await server.bind("tcp://127.0.0.1:*");
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
     const before = timers();
+    const dealers: Dealer[] = [];
     for (let i = 0; i < 100; i++) {
       const dealer = closeAfter(new Dealer({ linger: 0 }));
+      dealers.push(dealer);
       dealer.connect(endpoint);
       await dealer.send(["", ...encodeMessage({ type: "HEARTBEAT", id: Buffer.alloc(0), text: "" })]);
     }
     await expect.poll(() => server.peers().length).toBe(100);
-    await new Promise((resolve) => setTimeout(resolve, 120));
+    // A peer's first HEARTBEAT is answered at once; the next two come from sweeps, each over all 100 peers.
+    for (let i = 0; i < 3; i++) expect((await nextMessage(dealers[0] as Dealer)).type).toBe("HEARTBEAT");
     expect(timers()).toBeLessThanOrEqual(before + 1); // a transient timer at most; never one per peer
   });
 });
