@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Client, type PeerInfo, Server, silentLogger } from "pseud";
 import { closeAfter } from "../helpers.js";
+import { heardHeartbeat } from "../liveness/heard.js";
 import { startPythonPeer, startPythonServer } from "./python-peer.js";
 
 const heartbeat = { plugin: "interval", intervalMs: 100, maxMissed: 2 } as const;
@@ -10,13 +11,14 @@ const BOUND_MS = 300 + 700;
 
 describe("heartbeats with a Python peer", () => {
   it("Python client → TS server: they keep each other alive, and a stopped Python client is found from its silence", async () => {
-    const server = closeAfter(new Server("svc", { logger: silentLogger, heartbeat }));
+    const heartbeats = heardHeartbeat(heartbeat);
+    const server = closeAfter(new Server("svc", { logger: silentLogger, heartbeat: heartbeats.plugin }));
     const endpoint = await server.bind("tcp://127.0.0.1:*");
     const python = startPythonPeer(["idle", "svc", endpoint], undefined, 5, pythonHeartbeat);
     expect(JSON.parse(await python.nextLine())).toEqual({ event: "ready" }); // the server heartbeated back
     const lost: [PeerInfo, string][] = [];
     server.on("peer:lost", (peer, reason) => lost.push([peer, reason]));
-    await new Promise((resolve) => setTimeout(resolve, 600)); // six intervals: alive on both sides
+    await heartbeats.heard(6); // six of its intervals, past the deadline twice over: alive
     expect(lost).toEqual([]);
     expect(server.peers()).toHaveLength(1);
     const stoppedAt = Date.now();
@@ -29,12 +31,13 @@ describe("heartbeats with a Python peer", () => {
 
   it("TS client → Python server: they keep each other alive, and a stopped Python server is found from its silence", async () => {
     const { peer: python, endpoint } = await startPythonServer("svc", undefined, pythonHeartbeat);
-    const client = closeAfter(new Client("svc", { logger: silentLogger, heartbeat }));
+    const heartbeats = heardHeartbeat(heartbeat);
+    const client = closeAfter(new Client("svc", { logger: silentLogger, heartbeat: heartbeats.plugin }));
     const reasons: string[] = [];
     client.on("server:lost", (reason) => reasons.push(reason));
     client.connect(endpoint);
     expect(await client.call("hello", ["Charly"])).toBe("Hello Charly");
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await heartbeats.heard(6);
     expect(reasons).toEqual([]);
     const stoppedAt = Date.now();
     python.child.kill("SIGSTOP");
@@ -46,10 +49,11 @@ describe("heartbeats with a Python peer", () => {
 
   it("the Python side finds a stopped TS peer: the server its client, the client its server", async () => {
     const { peer: pythonServer, endpoint } = await startPythonServer("svc", undefined, pythonHeartbeat);
-    const client = new Client("svc", { logger: silentLogger, heartbeat });
+    const heartbeats = heardHeartbeat(heartbeat);
+    const client = new Client("svc", { logger: silentLogger, heartbeat: heartbeats.plugin });
     client.connect(endpoint);
     expect(await client.call("hello", ["x"])).toBe("Hello x");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await heartbeats.heard(3); // heartbeats flow both ways: the Python server knows this client's rhythm
     let stoppedAt = Date.now();
     await client.close(); // its heartbeats stop
     expect(JSON.parse(await pythonServer.nextLine())).toMatchObject({ event: "lost" });
