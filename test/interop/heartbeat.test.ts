@@ -6,8 +6,8 @@ import { startPythonPeer, startPythonServer } from "./python-peer.js";
 
 const heartbeat = { plugin: "interval", intervalMs: 100, maxMissed: 2 } as const;
 const pythonHeartbeat = { intervalMs: 100, maxMissed: 2 };
-/** intervalMs × (maxMissed + 1), and a margin for a busy machine's scheduling. */
-const BOUND_MS = 300 + 700;
+// How soon silence is found is proven on a fake clock (test/runtime/interval-heartbeat.test.ts); here, that the
+// reference's peers and ours find each other's silence, by its heartbeats.
 
 describe("heartbeats with a Python peer", () => {
   it("Python client → TS server: they keep each other alive, and a stopped Python client is found from its silence", async () => {
@@ -21,10 +21,8 @@ describe("heartbeats with a Python peer", () => {
     await heartbeats.heard(6); // six of its intervals, past the deadline twice over: alive
     expect(lost).toEqual([]);
     expect(server.peers()).toHaveLength(1);
-    const stoppedAt = Date.now();
     python.child.kill("SIGSTOP");
     await expect.poll(() => lost.length, { timeout: 5_000, interval: 10 }).toBe(1);
-    expect(Date.now() - stoppedAt).toBeLessThan(BOUND_MS);
     expect(lost[0]?.[1]).toBe("no heartbeat");
     python.child.kill("SIGCONT");
   });
@@ -39,10 +37,8 @@ describe("heartbeats with a Python peer", () => {
     expect(await client.call("hello", ["Charly"])).toBe("Hello Charly");
     await heartbeats.heard(6);
     expect(reasons).toEqual([]);
-    const stoppedAt = Date.now();
     python.child.kill("SIGSTOP");
     await expect.poll(() => reasons.length, { timeout: 5_000, interval: 10 }).toBe(1);
-    expect(Date.now() - stoppedAt).toBeLessThan(BOUND_MS);
     expect(reasons).toEqual(["no heartbeat"]);
     python.child.kill("SIGCONT");
   });
@@ -54,18 +50,14 @@ describe("heartbeats with a Python peer", () => {
     client.connect(endpoint);
     expect(await client.call("hello", ["x"])).toBe("Hello x");
     await heartbeats.heard(3); // heartbeats flow both ways: the Python server knows this client's rhythm
-    let stoppedAt = Date.now();
     await client.close(); // its heartbeats stop
     expect(JSON.parse(await pythonServer.nextLine())).toMatchObject({ event: "lost" });
-    expect(Date.now() - stoppedAt).toBeLessThan(BOUND_MS);
 
     const server = new Server("svc", { logger: silentLogger, heartbeat });
     const tsEndpoint = await server.bind("tcp://127.0.0.1:*");
     const pythonClient = startPythonPeer(["idle", "svc", tsEndpoint], undefined, 5, pythonHeartbeat);
     expect(JSON.parse(await pythonClient.nextLine())).toEqual({ event: "ready" });
-    stoppedAt = Date.now();
     await server.close();
     expect(JSON.parse(await pythonClient.nextLine())).toEqual({ event: "lost" });
-    expect(Date.now() - stoppedAt).toBeLessThan(BOUND_MS);
   });
 });

@@ -12,8 +12,8 @@ import { startChild } from "./child.js";
 import { heardHeartbeat } from "./heard.js";
 
 const heartbeat = { plugin: "interval", intervalMs: 100, maxMissed: 2 } as const;
-/** Detection must come within intervalMs × (maxMissed + 1); the margin is for a busy machine's scheduling. */
-const DETECTION_BOUND_MS = heartbeat.intervalMs * (heartbeat.maxMissed + 1) + 700;
+// How soon silence is found (within intervalMs × (maxMissed + 1)) is proven on a fake clock in
+// test/runtime/interval-heartbeat.test.ts; here, real processes show that it is found, and by its silence.
 
 function ipcEndpoint(): string {
   const dir = mkdtempSync(join(tmpdir(), "pseud-live-"));
@@ -47,7 +47,7 @@ describe("a server process that dies", () => {
     expect(await client.call("whoami")).toBe("alice");
   });
 
-  it("stopped (hung): the client finds out from its silence within interval × (maxMissed + 1)", async () => {
+  it("stopped (hung): the client finds out from its silence", async () => {
     const endpoint = ipcEndpoint();
     const server = startChild("server", endpoint, { security: trustedCurveServer, heartbeat });
     await server.event("ready");
@@ -57,10 +57,8 @@ describe("a server process that dies", () => {
     await heartbeats.rhythmKnown();
     const lost = new Promise<string>((resolve) => client.once("server:lost", resolve));
     const pending = client.call("never").catch((e: unknown) => e);
-    const stoppedAt = Date.now();
     server.signal("SIGSTOP");
     expect(await pending).toBeInstanceOf(PeerLostError);
-    expect(Date.now() - stoppedAt).toBeLessThan(DETECTION_BOUND_MS);
     expect(await lost).toBe("no heartbeat");
   });
 });
@@ -96,10 +94,8 @@ describe("a client process that dies", () => {
     await heartbeats.rhythmKnown();
     const lost = new Promise<string>((resolve) => server.once("peer:lost", (_peer, reason) => resolve(reason)));
     const pending = server.sendTo("alice").call("never", [], {}, { timeoutMs: 30_000 }).catch((e: unknown) => e);
-    const stoppedAt = Date.now();
     client.signal("SIGSTOP");
     expect(await lost).toBe("no heartbeat");
-    expect(Date.now() - stoppedAt).toBeLessThan(DETECTION_BOUND_MS);
     expect(await pending).toBeInstanceOf(PeerLostError);
     const back = new Promise<PeerInfo>((resolve) => server.once("peer:authenticated", resolve));
     client.signal("SIGCONT");

@@ -151,10 +151,8 @@ describe("a server calling a client that is not connected", () => {
   it("fails at once with UnreachableError", async () => {
     const server = closeAfter(new Server("lonely", { logger: silentLogger }));
     await server.bind("tcp://127.0.0.1:*");
-    const started = Date.now();
     const error = await server.sendTo(Buffer.from("nobody")).call("x", [], {}, { timeoutMs: 5_000 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnreachableError);
-    expect(Date.now() - started).toBeLessThan(1_000); // not the 5 s timeout
+    expect(error).toBeInstanceOf(UnreachableError); // not the TimeoutError of the 5 s timeout
   });
 });
 

@@ -18,9 +18,7 @@ describe("bad input to a secured server: each gets its precise answer", () => {
     const logger = new RecordingLogger();
     const { endpoint } = await securedServer(plain, logger);
     const client = securedClient(endpoint, { plugin: "plain", login, password }, 10_000);
-    const started = Date.now();
-    await expect(client.call("whoami")).rejects.toBeInstanceOf(UnauthorizedError);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(client.call("whoami")).rejects.toBeInstanceOf(UnauthorizedError); // not the TimeoutError of the 10 s timeout
     await logger.waitFor((line) => line.message === "connection refused" && String(line.fields.reason).includes(login));
   });
 

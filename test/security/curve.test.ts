@@ -50,21 +50,17 @@ describe("CURVE", () => {
   it("fails pending and new calls at once with HandshakeError when the client has the wrong server key", async () => {
     const { endpoint } = await securedServer(trustedCurveServer);
     const client = securedClient(endpoint, asTrustedCurve("alice", KEYS.mallory.publicKey), 10_000);
-    const started = Date.now();
     const error = await client.call("whoami").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(HandshakeError);
-    expect(Date.now() - started).toBeLessThan(5_000); // not the 10 s timeout
+    expect(error).toBeInstanceOf(HandshakeError); // not the TimeoutError of the 10 s timeout
     await expect(client.call("whoami")).rejects.toBeInstanceOf(HandshakeError);
   });
 
   it("fails calls at once with UnauthorizedError when the server does not allow the client's key", async () => {
     const { endpoint } = await securedServer(trustedCurveServer);
     const client = securedClient(endpoint, asTrustedCurve("mallory"), 10_000);
-    const started = Date.now();
     const error = await client.call("whoami").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(error).toBeInstanceOf(UnauthorizedError); // not the TimeoutError of the 10 s timeout
     expect((error as Error).message).toContain("ZAP status 400");
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it("reads the allow-list from a file, and re-reads it when it changes", async () => {

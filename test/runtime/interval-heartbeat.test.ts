@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { IntervalHeartbeat } from "pseud";
+
+/**
+ * The interval plugin on a fake clock: how soon silence is found, that a
+ * peer is held to its own rhythm, stalls, returns, and the one timer. The
+ * real-process tests (test/liveness, test/faults) show only that it is found.
+ */
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const INTERVAL = 100;
+const MAX_MISSED = 2;
+const peer = Buffer.from("peer");
+
+function started(intervalMs = INTERVAL, maxMissed = MAX_MISSED) {
+  vi.useFakeTimers();
+  const plugin = new IntervalHeartbeat(intervalMs, maxMissed);
+  const sent: string[] = [];
+  const lost: string[] = [];
+  plugin.start({ send: (id) => sent.push(id.toString()), lost: (id) => lost.push(id.toString()) });
+  return { plugin, sent, lost };
+}
+
+/** The peer heartbeats every `every` ms, `times` times. */
+function heartbeats(plugin: IntervalHeartbeat, every: number, times: number) {
+  for (let i = 0; i < times; i++) {
+    vi.advanceTimersByTime(every);
+    plugin.alive(peer, true);
+  }
+}
+
+describe("IntervalHeartbeat", () => {
+  it("finds a peer that stopped after more than maxMissed of its intervals, and within maxMissed + 1", () => {
+    const { plugin, lost } = started();
+    heartbeats(plugin, INTERVAL, 5); // its rhythm is ours
+    vi.advanceTimersByTime(INTERVAL * MAX_MISSED);
+    expect(lost).toEqual([]);
+    vi.advanceTimersByTime(INTERVAL);
+    expect(lost).toEqual(["peer"]);
+    vi.advanceTimersByTime(INTERVAL * 10);
+    expect(lost).toEqual(["peer"]); // once
+  });
+
+  it("keeps a peer that heartbeats at its own slower rhythm, and holds it to that rhythm", () => {
+    const { plugin, lost } = started();
+    heartbeats(plugin, 3 * INTERVAL, 20); // three of our intervals between its HEARTBEATs
+    expect(lost).toEqual([]);
+    vi.advanceTimersByTime(3 * INTERVAL * MAX_MISSED);
+    expect(lost).toEqual([]);
+    vi.advanceTimersByTime(3 * INTERVAL);
+    expect(lost).toEqual(["peer"]);
+  });
+
+  it("any message is a sign of life: a peer busy sending replies is not lost for sending no HEARTBEAT", () => {
+    const { plugin, lost } = started();
+    heartbeats(plugin, INTERVAL, 2);
+    for (let i = 0; i < 50; i++) {
+      vi.advanceTimersByTime(INTERVAL);
+      plugin.alive(peer, false);
+    }
+    expect(lost).toEqual([]);
+  });
+
+  it("holds no deadline over a peer that never heartbeats (the reference's default), but heartbeats it every interval", () => {
+    const { plugin, sent, lost } = started();
+    plugin.watch(peer);
+    expect(sent).toEqual(["peer"]); // at once
+    vi.advanceTimersByTime(INTERVAL * 100);
+    expect(lost).toEqual([]);
+    expect(sent).toHaveLength(101);
+  });
+
+  it("answers a newcomer's first HEARTBEAT at once, and ignores other messages from peers it does not watch", () => {
+    const { plugin, sent } = started();
+    plugin.alive(Buffer.from("quiet"), false);
+    expect(sent).toEqual([]);
+    plugin.alive(peer, true);
+    expect(sent).toEqual(["peer"]);
+  });
+
+  it("a lost peer that speaks again is watched again at once, held to its old rhythm, and found again when it stops", () => {
+    const { plugin, sent, lost } = started();
+    heartbeats(plugin, INTERVAL, 3);
+    vi.advanceTimersByTime(INTERVAL * (MAX_MISSED + 1));
+    expect(lost).toEqual(["peer"]);
+    const before = sent.length;
+    vi.advanceTimersByTime(INTERVAL * 3);
+    expect(sent.length - before).toBe(3); // still heartbeated while lost, to end a partition
+    plugin.alive(peer, true);
+    vi.advanceTimersByTime(INTERVAL * (MAX_MISSED + 1));
+    expect(lost).toEqual(["peer", "peer"]);
+  });
+
+  it("credits a stall of this process (a sweep a whole interval late or more): no peer is lost for it", () => {
+    const { plugin, lost } = started();
+    heartbeats(plugin, INTERVAL, 3);
+    vi.setSystemTime(Date.now() + INTERVAL * 20); // the event loop blocked for 20 intervals: no timer ran
+    vi.advanceTimersByTime(INTERVAL);
+    expect(lost).toEqual([]);
+    vi.advanceTimersByTime(INTERVAL * (MAX_MISSED + 1)); // a peer that really died is found one deadline later
+    expect(lost).toEqual(["peer"]);
+  });
+
+  it("forgets a peer whose connection closed, lost or not", () => {
+    const { plugin, sent, lost } = started();
+    heartbeats(plugin, INTERVAL, 3);
+    plugin.forget(peer);
+    const before = sent.length;
+    vi.advanceTimersByTime(INTERVAL * 10);
+    expect([sent.length - before, lost]).toEqual([0, []]);
+  });
+
+  it("runs on one timer whatever the number of peers, and stop clears it", () => {
+    const { plugin, sent } = started();
+    for (let i = 0; i < 1_000; i++) plugin.alive(Buffer.from(`p${i}`), true);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(INTERVAL);
+    expect(sent).toHaveLength(2_000); // each answered at once, then one sweep over all
+    plugin.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("refuses settings that cannot work", () => {
+    expect(() => new IntervalHeartbeat(0, 3)).toThrow(RangeError);
+    expect(() => new IntervalHeartbeat(100, 0)).toThrow(RangeError);
+    expect(() => new IntervalHeartbeat(100, 1.5)).toThrow(RangeError);
+  });
+});
