@@ -187,15 +187,6 @@ describe("calls from client to server", () => {
     const reply = decodeFrames(await req.receive());
     expect(reply).toMatchObject({ ok: true, message: { type: "OK", value: "Hello sync" } });
   });
-
-  it("works over ipc:// too", async () => {
-    const server = closeAfter(new Server("ipc", { logger: silentLogger }));
-    server.register("ping", () => "pong");
-    const endpoint = await server.bind(`ipc://${join(tempDir(), "svc.sock")}`);
-    const client = closeAfter(new Client("ipc", { logger: silentLogger }));
-    client.connect(endpoint);
-    expect(await client.call("ping")).toBe("pong");
-  });
 });
 
 /** A fresh directory, removed after the test. */
