@@ -171,7 +171,7 @@ describe("calls from client to server", () => {
     const client = closeAfter(new Client("late", { logger: silentLogger }));
     client.connect(endpoint);
     const result = client.call("ping", [], {}, { timeoutMs: 5_000 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect.poll(() => client.load()).toMatchObject({ pendingCalls: 1, queuedMessages: 1 }); // held, retried until the server is there
     const server = closeAfter(new Server("late", { logger: silentLogger }));
     server.register("ping", () => "pong");
     await server.bind(endpoint);
