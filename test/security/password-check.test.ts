@@ -24,6 +24,8 @@ vi.mock("node:crypto", async (importOriginal) => {
   };
 });
 
+// Test files may share a worker's modules (vitest runs without isolation): load this one afresh, with the mock.
+vi.resetModules();
 const { passwordVerifier } = await import("../../runtime/security/zap-policies.js");
 
 describe("the table password check does the same work for unknown logins", () => {
