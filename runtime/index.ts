@@ -7,10 +7,11 @@
  * layer or lower ones (test/runtime/layers.test.ts checks it):
  * errors.ts, logger.ts, rate-limited-logger.ts, limits.ts, validation.ts → protocol/ → transport/ → heartbeat/
  * → peer/ → security/ → the public faces (caller.ts, endpoint.ts, client.ts,
- * server.ts, this file).
+ * client-pool.ts, server.ts, this file).
  */
 export { type Caller, type RemoteMethod, type RemoteProxy, remoteProxy } from "./caller.js";
 export { Client, type ClientEvents, type ClientOptions } from "./client.js";
+export { ClientPool, type ClientPoolEvents, type ClientPoolOptions } from "./client-pool.js";
 export { type ContextRegisterOptions, Endpoint } from "./endpoint.js";
 export {
   AbortedError,

@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["heartbeat/"],
   ["peer/"],
   ["security/"],
-  ["caller.ts", "endpoint.ts", "client.ts", "server.ts", "index.ts"],
+  ["caller.ts", "endpoint.ts", "client.ts", "client-pool.ts", "server.ts", "index.ts"],
 ];
 
 function layerOf(file: string): number {
