@@ -4,12 +4,15 @@
  * with CHILD_CONFIG = JSON { security, heartbeat }. Prints one JSON line per
  * event.
  */
+import { appendFileSync } from "node:fs";
 import { type CallContext, Client, type ClientSecurity, type HeartbeatOptions, type Logger, Server, type ServerSecurity, silentLogger } from "pseud";
 
 const [mode, endpoint] = process.argv.slice(2) as [string, string];
 const config = JSON.parse(process.env.CHILD_CONFIG ?? "{}") as {
   security?: ServerSecurity & ClientSecurity;
   heartbeat?: HeartbeatOptions;
+  /** A file where the server's `record` appends each call's key as it runs: it outlives a killed process. */
+  journal?: string;
 };
 const say = (event: string, data: Record<string, unknown> = {}) => process.stdout.write(`${JSON.stringify({ event, ...data })}\n`);
 /** Error lines logged: none is expected, whatever peers send (the server's `stats` reports them). */
@@ -24,6 +27,13 @@ if (mode === "server") {
   server.register("never", () => (say("never"), new Promise(() => {})));
   server.on("peer:connected", (peer) => say("connected", { identity: peer.identity ?? null }));
   server.register("echo", (value: unknown) => value);
+  const journal = config.journal;
+  if (journal !== undefined) {
+    server.register("record", (key: string) => {
+      appendFileSync(journal, `${key}\n`);
+      return process.pid;
+    });
+  }
   // Heap after a full collection when node runs with --expose-gc, and the error lines logged so far.
   server.register("stats", () => {
     (globalThis as { gc?: () => void }).gc?.();
