@@ -4,6 +4,7 @@ import { UnreachableError } from "./errors.js";
 import { heartbeatPlugin } from "./heartbeat/create.js";
 import type { HeartbeatOptions } from "./heartbeat/plugin.js";
 import { consoleLogger, type Logger } from "./logger.js";
+import type { CallContext } from "./peer/call-context.js";
 import { ConnectionTable, type PeerInfo } from "./peer/connection-table.js";
 import { type CallOptions, type PeerOptions, RpcPeer } from "./peer/rpc-peer.js";
 import { rateLimitedLogger } from "./rate-limited-logger.js";
@@ -127,6 +128,25 @@ export class Server extends Endpoint<ServerEvents> {
       return this.peer.call(routingId, method, args, kwargs, options, false);
     };
     return { call, remote: remoteProxy({ call }) };
+  }
+
+  /**
+   * Delegates every call that no registration here admits to another server,
+   * as the reference's `proxy_to`: `target` is a {@link Client} (or any
+   * {@link Caller}) of that server, or a function that picks one by the
+   * call's context (its caller's identity: a client per identity, say, or
+   * undefined to refuse the call with ServiceNotFoundError). The other
+   * server's result and errors pass on unchanged (RemoteError by its remote
+   * class, ServiceNotFoundError as itself; its tracebacks only with
+   * `sendTracebacks`); a delegated call counts against this server's
+   * in-flight limits until it settles. The other server sees the
+   * delegating client's identity, not the caller's; pick a client per
+   * identity to carry it (see README). `proxyTo(undefined)` stops delegating.
+   */
+  proxyTo(target: Caller | ((context: CallContext) => Caller | undefined) | undefined): void {
+    if (target === undefined) return this.peer.setFallback(undefined);
+    const choose = typeof target === "function" ? target : () => target;
+    this.peer.setFallback((work, context) => choose(context)?.call(work.method, work.args, work.kwargs));
   }
 
   /** The clients connected now (and authenticated, where the plugin requires it; not those declared lost for their silence), oldest first. */

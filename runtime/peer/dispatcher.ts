@@ -1,4 +1,4 @@
-import { ValidationError } from "../errors.js";
+import { RemoteError, ValidationError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { Failure, Work } from "../protocol/frames.js";
 import type { CallContext, Predicate } from "./call-context.js";
@@ -17,6 +17,12 @@ export interface DispatcherOptions {
 }
 
 /**
+ * Where a call goes that no registration admits (see `Server.proxyTo`): its
+ * result, or its error, is the call's. Undefined: nowhere, for this caller.
+ */
+export type Fallback = (work: Work, context: CallContext) => Promise<unknown> | undefined;
+
+/**
  * Inbound WORK → the registration whose domain admits the caller → arguments
  * mapped → the handler run → an {@link Outcome}. Never rejects: every fault
  * becomes a failure with a class name a Python peer understands.
@@ -25,6 +31,7 @@ export class Dispatcher {
   private readonly predicates = new Map<string, Predicate>([[DEFAULT_DOMAIN, () => true]]);
   /** Domains already reported as having no predicate: said once, not on every call. */
   private readonly reported = new Set<string>();
+  private fallback: Fallback | undefined;
 
   constructor(
     private readonly registry: Registry,
@@ -37,6 +44,11 @@ export class Dispatcher {
     this.predicates.set(domain, predicate);
   }
 
+  /** Sets where calls go that no registration admits; undefined: they are answered ServiceNotFoundError. */
+  setFallback(fallback: Fallback | undefined): void {
+    this.fallback = fallback;
+  }
+
   async dispatch(work: Work, context: CallContext): Promise<Outcome> {
     let registration: Registration | undefined;
     try {
@@ -46,6 +58,16 @@ export class Dispatcher {
       return { ok: false, failure: this.failureOf(error) };
     }
     if (registration === undefined) {
+      if (this.fallback !== undefined) {
+        let forwarded: Promise<unknown> | undefined;
+        try {
+          forwarded = this.fallback(work, context);
+        } catch (error) {
+          this.logThrown("choosing where to delegate a call threw; the call is answered with its error", work.method, context, error);
+          return { ok: false, failure: this.failureOf(error) };
+        }
+        if (forwarded !== undefined) return this.forward(work, context, forwarded);
+      }
       return {
         ok: false,
         failure: {
@@ -67,8 +89,11 @@ export class Dispatcher {
     }
   }
 
-  /** Turns anything thrown into an ERROR body. */
+  /** Turns anything thrown into an ERROR body; a remote error passes on as its remote peer raised it. */
   failureOf(error: unknown): Failure {
+    if (error instanceof RemoteError) {
+      return { className: error.remoteClass, message: error.remoteMessage, traceback: this.options.sendTracebacks ? error.remoteTraceback : "" };
+    }
     if (error instanceof Error) {
       return {
         className: exceptionName(error.name),
@@ -77,6 +102,16 @@ export class Dispatcher {
       };
     }
     return { className: "Error", message: String(error), traceback: "" };
+  }
+
+  /** A call delegated to another server: its outcome is the call's. The other server's errors are its own to log. */
+  private async forward(work: Work, context: CallContext, forwarded: Promise<unknown>): Promise<Outcome> {
+    try {
+      return { ok: true, value: await forwarded };
+    } catch (error) {
+      this.options.logger.debug("a delegated call failed; its error is passed on", { method: work.method, peer: context.peer, identity: context.identity, error });
+      return { ok: false, failure: this.failureOf(error) };
+    }
   }
 
   /** The server's side of an exception its caller gets: logged here with its stack, whether or not the stack is sent. */

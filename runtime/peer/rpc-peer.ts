@@ -7,7 +7,7 @@ import { newMessageId } from "../protocol/message-id.js";
 import type { LogRateLimit } from "../rate-limited-logger.js";
 import { RouterSocket, type RouterSocketOptions, type SendPolicy, type SocketHandlers } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";
-import { Dispatcher, type Outcome } from "./dispatcher.js";
+import { Dispatcher, type Fallback, type Outcome } from "./dispatcher.js";
 import { type Envelope, type Guard, type PeerControl, REFUSED } from "./guard.js";
 import { InFlight } from "./in-flight.js";
 import { PendingCalls } from "./pending-calls.js";
@@ -145,6 +145,11 @@ export class RpcPeer implements PeerControl {
   /** Sets the predicate that admits callers to a domain's registrations. */
   setPredicate(domain: string, predicate: Predicate): void {
     this.dispatcher.setPredicate(domain, predicate);
+  }
+
+  /** Sets where calls go that no registration admits. */
+  setFallback(fallback: Fallback | undefined): void {
+    this.dispatcher.setFallback(fallback);
   }
 
   bind(endpoint: string): Promise<string> {

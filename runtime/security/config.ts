@@ -56,7 +56,7 @@ export function clientPlugin(security: ClientSecurity | undefined): ClientPlugin
       return undefined;
     case "plain":
     case "trusted_peer":
-      return plainClient({ plugin: config.plugin, login: stringOption(config, "login"), password: stringOption(config, "password") });
+      return plainClient({ plugin: config.plugin, login: plainCredential(config, "login"), password: plainCredential(config, "password") });
     case "trusted_curve":
       objectOption(config, "keyPair");
       return trustedCurveClient(config as unknown as TrustedCurveClientOptions);
@@ -123,6 +123,14 @@ function objectOption(config: Readonly<Record<string, unknown>>, key: string): v
 function stringOption(config: Readonly<Record<string, unknown>>, key: string): string {
   const value = config[key];
   if (typeof value !== "string") throw new TypeError(`security.${key}: expected a string; got ${describe(value)}`);
+  return value;
+}
+
+/** A login or password that ZMTP PLAIN carries: 1 to 255 bytes of UTF-8 (libzmq refuses anything else with a bare EINVAL). */
+function plainCredential(config: Readonly<Record<string, unknown>>, key: string): string {
+  const value = stringOption(config, key);
+  const bytes = Buffer.byteLength(value, "utf8");
+  if (bytes === 0 || bytes > 255) throw new TypeError(`security.${key}: ZMTP PLAIN needs 1 to 255 bytes; got ${bytes}`);
   return value;
 }
 

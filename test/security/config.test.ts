@@ -52,6 +52,8 @@ describe("security configs: anything but a complete known config throws at const
     ["a custom plugin object", { name: "plain", mechanism: {}, hello: () => ["alice", "wonderland"] }, /custom plugin objects are not supported/],
     ["plain without a password", { plugin: "plain", login: "alice" }, /^security: plain needs the option "password"$/],
     ["plain with a password that is not a string", { plugin: "plain", login: "alice", password: 42 }, /^security\.password: expected a string; got 42$/],
+    ["plain with an empty password (libzmq's bare EINVAL before)", { plugin: "plain", login: "alice", password: "" }, /^security\.password: ZMTP PLAIN needs 1 to 255 bytes; got 0$/],
+    ["trusted_peer with a login over 255 bytes", { plugin: "trusted_peer", login: "é".repeat(128), password: "x" }, /^security\.login: ZMTP PLAIN needs 1 to 255 bytes; got 256$/],
     ["trusted_curve without the server key", { plugin: "trusted_curve", keyPair: KEYS.alice }, /needs the option "serverKey"/],
     ["untrusted_curve without a login", { plugin: "untrusted_curve", keyPair: KEYS.alice, serverKey: KEYS.server.publicKey, password: "x" }, /needs the option "login"/],
     ["a server option on a client", { plugin: "plain", login: "alice", password: "wonderland", users: {} }, /^security: plain takes no option "users"/],
