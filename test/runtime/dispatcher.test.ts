@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CallContext, silentLogger, ValidationError } from "pseud";
+import { type CallContext, RemoteError, silentLogger, ValidationError } from "pseud";
 import type { Work } from "pseud/protocol";
 import { Dispatcher, mapArguments } from "../../runtime/peer/dispatcher.js";
 import { Registry } from "../../runtime/peer/registry.js";
@@ -130,5 +130,32 @@ describe("Dispatcher", () => {
     );
     expect(await dispatcher.dispatch(work("v"), context())).toMatchObject({ ok: false, failure: { className: "ValidationError" } });
     expect(logger.lines.map((l) => l.level)).toEqual(["debug"]);
+  });
+});
+
+describe("Dispatcher fallback (delegation)", () => {
+  it("sends calls no registration admits to the fallback; its result, or its remote error unchanged, is the outcome", async () => {
+    const dispatcher = dispatcherWith((registry) => registry.add("here", () => "local", false), { sendTracebacks: true, logger: silentLogger });
+    const seen: string[] = [];
+    dispatcher.setFallback((call, ctx) => {
+      seen.push(`${call.method} by ${ctx.identity}`);
+      if (call.method === "refused") return undefined;
+      if (call.method === "remote.fail") return Promise.reject(new RemoteError("ValueError", "no", "Traceback ..."));
+      return Promise.resolve(`${call.method} elsewhere`);
+    });
+    expect(await dispatcher.dispatch(work("here"), context("alice"))).toEqual({ ok: true, value: "local" });
+    expect(await dispatcher.dispatch(work("there"), context("alice"))).toEqual({ ok: true, value: "there elsewhere" });
+    expect(await dispatcher.dispatch(work("remote.fail"), context("alice"))).toEqual({
+      ok: false,
+      failure: { className: "ValueError", message: "no", traceback: "Traceback ..." },
+    });
+    expect(await dispatcher.dispatch(work("refused"), context("bob"))).toMatchObject({ ok: false, failure: { className: "ServiceNotFoundError" } });
+    expect(seen).toEqual(["there by alice", "remote.fail by alice", "refused by bob"]);
+  });
+
+  it("keeps a remote traceback private without sendTracebacks", async () => {
+    const dispatcher = dispatcherWith(() => {});
+    dispatcher.setFallback(() => Promise.reject(new RemoteError("ValueError", "no", "Traceback: /srv/secret.py")));
+    expect(await dispatcher.dispatch(work("x"), context())).toEqual({ ok: false, failure: { className: "ValueError", message: "no", traceback: "" } });
   });
 });
