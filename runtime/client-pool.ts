@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { type Caller, type RemoteProxy, remoteProxy } from "./caller.js";
 import { Client, type ClientOptions } from "./client.js";
 import type { ContextRegisterOptions } from "./endpoint.js";
+import type { EventHandler } from "./events/subscriber.js";
 import { AbortedError, ClosedError, PeerLostError, TimeoutError, UnreachableError } from "./errors.js";
 import type { Predicate } from "./peer/call-context.js";
 import { type CallOptions, DEFAULT_TIMEOUT_MS } from "./peer/rpc-peer.js";
@@ -120,6 +121,14 @@ export class ClientPool extends EventEmitter<ClientPoolEvents> implements Caller
       if (options.withContext === true) client.register(name, handler as ContextHandler, { ...options, withContext: true });
       else client.register(name, handler as Handler, options);
     }
+  }
+
+  /** Runs `handler` for each event `name` any server of the pool publishes to this pool; returns what stops it. See {@link Client.subscribe}. */
+  subscribe(name: string, handler: EventHandler): () => void {
+    const stops = this.members.map(({ client }) => client.subscribe(name, handler));
+    return () => {
+      for (const stop of stops) stop();
+    };
   }
 
   /** Sets a domain's predicate on every member. */

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { type Caller, type RemoteProxy, remoteProxy } from "./caller.js";
 import { Endpoint } from "./endpoint.js";
+import { type EventHandler, EventSubscriber } from "./events/subscriber.js";
+import { EVENT_METHOD } from "./events/wire.js";
 import { heartbeatPlugin } from "./heartbeat/create.js";
 import type { HeartbeatOptions } from "./heartbeat/plugin.js";
 import { consoleLogger } from "./logger.js";
@@ -31,6 +33,8 @@ export interface ClientEvents {
    * back on it). Pending calls failed with PeerLostError.
    */
   "server:lost": [reason: string];
+  /** The server dropped `count` events for this client (its queue for it was full while it was away or slow). */
+  "events:missed": [count: number];
 }
 
 /**
@@ -50,6 +54,7 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
   protected readonly peer: RpcPeer;
   private readonly security: ClientSecurityLayer;
   private readonly link: ServerLink;
+  private readonly events: EventSubscriber;
   private readonly serverId: Buffer;
   /** Where connect() was pointed, for error messages. */
   private readonly endpoints: string[] = [];
@@ -88,10 +93,28 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
         serverName,
         failCalls: (error) => this.peer.failAllCalls(error),
         heartbeat: (id) => this.peer.heartbeat(id),
-        events: { connected: () => this.emit("server:connected"), lost: (reason) => this.emit("server:lost", reason) },
+        events: {
+          connected: () => {
+            this.events.connected();
+            this.emit("server:connected");
+          },
+          lost: (reason) => this.emit("server:lost", reason),
+        },
       },
       heartbeatPlugin(options.heartbeat),
     );
+    this.events = new EventSubscriber({
+      call: (method, args) => this.call(method, args),
+      isConnected: () => this.link.live,
+      missed: (count) => this.emit("events:missed", count),
+      logger,
+    });
+    this.register(EVENT_METHOD, (name: unknown, payload: unknown, seq: unknown, stream: unknown) => {
+      if (typeof name !== "string" || !Number.isSafeInteger(seq) || (seq as number) < 1 || typeof stream !== "string") {
+        throw new TypeError("pseud.event takes (name: str, payload, seq: int ≥ 1, stream: str)");
+      }
+      return this.events.deliver(name, payload, seq as number, stream);
+    });
     this.peer.socket.onEvent("handshake", () => this.link.opened());
     this.peer.socket.onEvent("disconnect", () => this.link.closed());
     this.remote = remoteProxy(this);
@@ -112,6 +135,16 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     const failure = this.security.failure;
     if (failure) return Promise.reject(failure);
     return this.peer.call(this.serverId, method, args, kwargs, options, true);
+  }
+
+  /**
+   * Runs `handler` for each event `name` the server publishes; returns what
+   * stops it. Subscriptions are sent again each time the server comes back,
+   * and it sends what it kept meanwhile, in order; a repeat is dropped, and
+   * events it had to drop are counted in `events:missed`.
+   */
+  subscribe(name: string, handler: EventHandler): () => void {
+    return this.events.subscribe(name, handler);
   }
 
   override async close(): Promise<void> {

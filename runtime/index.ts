@@ -6,7 +6,7 @@
  * The runtime's layers, lowest first; a module imports only from its own
  * layer or lower ones (test/runtime/layers.test.ts checks it):
  * errors.ts, logger.ts, rate-limited-logger.ts, limits.ts, validation.ts → protocol/ → transport/ → heartbeat/
- * → peer/ → security/ → the public faces (caller.ts, endpoint.ts, client.ts,
+ * → peer/ → security/ → events/ → the public faces (caller.ts, endpoint.ts, client.ts,
  * client-pool.ts, server.ts, this file).
  */
 export { type Caller, type RemoteMethod, type RemoteProxy, remoteProxy } from "./caller.js";
@@ -34,6 +34,8 @@ export {
   ValidationError,
   type ValidationIssue,
 } from "./errors.js";
+export { DEFAULT_EVENT_LIMITS, type EventLimits, type EventStats } from "./events/publisher.js";
+export type { EventHandler } from "./events/subscriber.js";
 export { DEFAULT_INTERVAL_MS, DEFAULT_MAX_MISSED, IntervalHeartbeat } from "./heartbeat/interval.js";
 export type { HeartbeatHost, HeartbeatOptions, HeartbeatPlugin } from "./heartbeat/plugin.js";
 export {
@@ -82,4 +84,4 @@ export type { ClientPlugin, Hello, HelloVerdict, PluginName, ServerPlugin } from
 export type { ClientMechanism, CurveKeys, ServerMechanism } from "./transport/mechanism.js";
 export { type CurveClients, type PasswordCheck } from "./security/zap-policies.js";
 export { type ZapDecision, type ZapPolicy, type ZapRequest } from "./security/zap-handler.js";
-export { type PeerCaller, type PeerInfo, Server, type ServerEvents, type ServerOptions } from "./server.js";
+export { type PeerCaller, type PeerInfo, type PublishOptions, Server, type ServerEvents, type ServerOptions } from "./server.js";

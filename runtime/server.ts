@@ -1,6 +1,8 @@
 import { type Caller, type RemoteProxy, remoteProxy } from "./caller.js";
 import { Endpoint } from "./endpoint.js";
 import { UnreachableError } from "./errors.js";
+import { type EventLimits, EventPublisher, type EventStats } from "./events/publisher.js";
+import { EVENT_METHOD, eventNames, SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from "./events/wire.js";
 import { heartbeatPlugin } from "./heartbeat/create.js";
 import type { HeartbeatOptions } from "./heartbeat/plugin.js";
 import { consoleLogger, type Logger } from "./logger.js";
@@ -18,6 +20,14 @@ export interface ServerOptions extends PeerOptions {
   readonly security?: ServerSecurity;
   /** Liveness: `{ plugin: "interval", intervalMs, maxMissed }` (the default: 1000 ms, 3), `{ plugin: "none" }`, or a plugin. */
   readonly heartbeat?: HeartbeatOptions;
+  /** Bounds on the events held for subscribers; each left out is its default (see EventLimits). */
+  readonly events?: Partial<EventLimits>;
+}
+
+/** Options of {@link Server.publish}. */
+export interface PublishOptions {
+  /** Only to this subscriber: its authenticated identity, or its routing id (bytes; or a string without a plugin). */
+  readonly to?: Uint8Array | string;
 }
 
 export type { PeerInfo };
@@ -61,6 +71,7 @@ export class Server extends Endpoint<ServerEvents> {
   private readonly security: ServerSecurityLayer;
   private readonly guard: ServerGuard | undefined;
   private readonly logger: Logger;
+  private readonly events: EventPublisher;
 
   constructor(
     readonly name: string,
@@ -94,7 +105,10 @@ export class Server extends Endpoint<ServerEvents> {
         events: {
           connected: (peer) => this.emit("peer:connected", peer),
           authenticated: (peer) => this.emit("peer:authenticated", peer),
-          lost: (peer, reason) => this.emit("peer:lost", peer, reason),
+          lost: (peer, reason) => {
+            this.events.disconnected(peer.routingId);
+            this.emit("peer:lost", peer, reason);
+          },
         },
         logger: this.logger,
       },
@@ -103,6 +117,31 @@ export class Server extends Endpoint<ServerEvents> {
     for (const type of ["handshake:error:auth", "handshake:error:protocol", "handshake:error:other"] as const) {
       this.peer.socket.onEvent(type, (event) => this.logger.warn("client handshake failed", { event: type, address: event.address, error: event.error }));
     }
+    this.events = new EventPublisher({ deliver: (id, args) => this.sendTo(id).call(EVENT_METHOD, args), logger: this.logger }, options.events);
+    const subscription = (apply: (context: CallContext, names: string[]) => void) => (context: CallContext, names: unknown) => {
+      const checked = eventNames(names);
+      if (typeof checked === "string") throw new TypeError(checked);
+      apply(context, checked);
+      return null;
+    };
+    this.register(SUBSCRIBE_METHOD, subscription((context, names) => this.events.subscribe(context.peer, context.identity, names)), { withContext: true });
+    this.register(UNSUBSCRIBE_METHOD, subscription((context, names) => this.events.unsubscribe(context.peer, names)), { withContext: true });
+  }
+
+  /**
+   * Publishes an event to every client subscribed to `name` (or only to
+   * `options.to`). A subscriber that is away gets it when it comes back,
+   * within the bounds of `events` (see EventLimits). Returns how many
+   * subscribers it went to.
+   */
+  publish(name: string, payload: unknown, options: PublishOptions = {}): number {
+    const to = typeof options.to === "string" && this.guard === undefined ? Buffer.from(options.to, "utf8") : options.to;
+    return this.events.publish(name, payload, to);
+  }
+
+  /** What the events hold now, and have dropped. */
+  eventStats(): EventStats {
+    return this.events.stats();
   }
 
   /** Binds, and returns the actual endpoint (`tcp://127.0.0.1:*` → its port). May be called for several endpoints. */
@@ -156,6 +195,7 @@ export class Server extends Endpoint<ServerEvents> {
 
   override async close(): Promise<void> {
     this.connections.stop();
+    this.events.close();
     await super.close();
     await this.security.close();
   }

@@ -42,6 +42,11 @@ export class ServerLink {
     heartbeat?.start({ send: (id) => host.heartbeat(id), lost: () => this.lost("no heartbeat") });
   }
 
+  /** Whether the server is there: its connection is open and it has not been declared lost for its silence. */
+  get live(): boolean {
+    return this.serverUp;
+  }
+
   /** The serial of the connection to the server: one more for each that closed. */
   get serial(): number {
     return this.connection;

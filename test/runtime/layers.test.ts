@@ -17,6 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["heartbeat/"],
   ["peer/"],
   ["security/"],
+  ["events/"],
   ["caller.ts", "endpoint.ts", "client.ts", "client-pool.ts", "server.ts", "index.ts"],
 ];
 
