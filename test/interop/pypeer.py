@@ -50,6 +50,9 @@ import msgpack
 import zmq
 import zmq.utils.z85
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+from pseud_login import LoginRefused, prove_login  # noqa: E402  the shipped helper, tested here
+
 VERSION = b"v1"
 OK, HELLO, WORK, AUTHENTICATED, HEARTBEAT, ERROR, UNAUTHORIZED = (
     b"\x01", b"\x02", b"\x03", b"\x04", b"\x06", b"\x10", b"\x11")
@@ -381,14 +384,18 @@ def run_client(name, endpoint):
 
 
 def run_idle(name, endpoint):
+    config = security()
     socket = zmq.Context.instance().socket(zmq.ROUTER)
     socket.setsockopt(zmq.PROBE_ROUTER, 1)
     socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
     socket.setsockopt(zmq.LINGER, 0)
+    secure_client_socket(socket, config)
     socket.connect(endpoint)
     peer = Peer(socket)
     peer.register("client.double", lambda n: n * 2)
     server = name.encode()
+    if config.get("announce"):
+        print(json.dumps({"event": "authenticated", "text": prove_login(socket, server, config["login"], config["password"])}), flush=True)
     heartbeats = Heartbeats(socket)
     heartbeats.peers[server] = time.time()  # a client heartbeats its server from the start
     ready = False
@@ -429,16 +436,13 @@ def run_call(name, endpoint, method, args, kwargs):
     try:
         if config.get("announce"):
             # HELLO first, unprompted, so that a pseud server binds this connection to the login (see the README).
-            hello_id = uuid.uuid4().bytes
-            peer.send(server, hello_id, HELLO, pack([config["login"].encode(), config["password"].encode()]))
-            if not socket.poll(int(timeout * 1000)):
-                raise Unreachable(server)
-            reply = socket.recv_multipart()
-            if reply[4] != AUTHENTICATED:
-                raise RuntimeError("HELLO refused: %r" % reply[5])
+            prove_login(socket, server, config["login"], config["password"], timeout)
         message_id = peer.call(server, method, args, kwargs, on_reply=lambda kind, body: box.update(kind=kind, body=body))
     except Unreachable:
         print(json.dumps({"kind": "TIMEOUT"}), flush=True)
+        return 1
+    except LoginRefused as refused:
+        print(json.dumps({"kind": "REFUSED", "body": str(refused)}), flush=True)
         return 1
     work = [server, b"", VERSION, message_id, WORK, pack([method, list(args), kwargs or {}])]
     hellos_left = 2

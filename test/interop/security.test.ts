@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { UnauthorizedError } from "pseud";
 import { RecordingLogger } from "../helpers.js";
 import { asTrustedCurve, KEYS, securedClient, securedServer, trustedCurveServer } from "../security/secured.js";
-import { pythonCall, startPythonServer } from "./python-peer.js";
+import { pythonCall, startPythonPeer, startPythonServer } from "./python-peer.js";
 
 const pythonCurveServer = (clients: Record<string, string> | null) => ({ plugin: "curve", publicKey: KEYS.server.publicKey, secretKey: KEYS.server.secretKey, clients });
 const pythonCurveClient = (who: "alice" | "mallory") => ({ plugin: "curve", publicKey: KEYS[who].publicKey, secretKey: KEYS[who].secretKey, serverKey: KEYS.server.publicKey });
@@ -41,6 +41,19 @@ describe("Python client → TS server, secured", () => {
   it("plain: a Python client that sends HELLO after connecting is known by its login", async () => {
     const { endpoint } = await securedServer({ plugin: "plain", users: { alice: "wonderland" } });
     expect(await pythonCall(endpoint, "whoami", [], { plugin: "plain", login: "alice", password: "wonderland", announce: true })).toEqual({ kind: "OK", body: "alice" });
+  });
+
+  it("the seeds' example: a trusted_peer server calls a Python plain client by its login, once the shipped pseud_login helper proved it", async () => {
+    const { server, endpoint } = await securedServer({ plugin: "trusted_peer" });
+    const python = startPythonPeer(["idle", "svc", endpoint], { plugin: "plain", login: "alice", password: "anything", announce: true });
+    expect(JSON.parse(await python.nextLine())).toEqual({ event: "authenticated", text: "Welcome b'alice'" });
+    expect(await server.sendTo("alice").call("client.double", [21])).toBe(42); // send_to('alice')
+  });
+
+  it("pseud_login: a wrong password is refused with the server's answer", async () => {
+    const { endpoint } = await securedServer({ plugin: "untrusted_curve", keyPair: KEYS.server, users: { alice: "wonderland" } });
+    const curve = { plugin: "untrusted_curve", publicKey: KEYS.alice.publicKey, secretKey: KEYS.alice.secretKey, serverKey: KEYS.server.publicKey };
+    expect(await pythonCall(endpoint, "whoami", [], { ...curve, login: "alice", password: "nope", announce: true })).toEqual({ kind: "REFUSED", body: "Authentication Error" });
   });
 
   it("trusted_peer: served, and known by its login when it announces it", async () => {
