@@ -73,9 +73,31 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
   return { schema, diagnostics: dedupe(diagnostics) };
 }
 
-/** An interface declares a service, or the file exports types and nothing else (a module of shared types). */
+/**
+ * An interface declares a service, or the file exports types and nothing
+ * else (a module of shared types). Read from the syntax alone where it can
+ * be: asking the type checker for a module's exports binds everything it
+ * imports (all of zod's declarations, for a Zod schema), which cost most of
+ * a `gen`. Only a re-export (`export { X } from`) needs the checker.
+ */
 function isInterfaceSchema(source: SourceFile): boolean {
   if (source.getInterfaces().some((i) => i.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === "service")))) return true;
+  let exportsTypes = false;
+  for (const statement of source.getStatements()) {
+    if (Node.isInterfaceDeclaration(statement) || Node.isTypeAliasDeclaration(statement)) {
+      exportsTypes ||= statement.isExported();
+    } else if (Node.isExportDeclaration(statement)) {
+      if (!statement.isTypeOnly()) return exportsOnlyTypes(source);
+      exportsTypes = true;
+    } else if (Node.isExportAssignment(statement) || (Node.isExportable(statement) && statement.isExported())) {
+      return false; // a value: a Zod schema module
+    }
+  }
+  return exportsTypes;
+}
+
+/** What a module exports, by the type checker: interfaces and type aliases only. */
+function exportsOnlyTypes(source: SourceFile): boolean {
   const declarations = [...source.getExportedDeclarations().values()].flat();
   return declarations.length > 0 && declarations.every((d) => Node.isInterfaceDeclaration(d) || Node.isTypeAliasDeclaration(d));
 }
