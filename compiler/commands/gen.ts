@@ -124,11 +124,14 @@ function watchAndRegenerate(
   for (const file of schemaFiles) follow(dirname(file));
   io.err(`pseud gen: watching ${watchers.size} folder${watchers.size === 1 ? "" : "s"}; Ctrl-C to stop\n`);
   return new Promise((resolve) => {
-    process.once("SIGINT", () => {
+    const stop = () => {
       clearTimeout(timer);
       for (const w of watchers.values()) w.close();
-      resolve(0);
-    });
+      void running.then(() => resolve(0));
+    };
+    if (io.stop === undefined) process.once("SIGINT", stop);
+    else if (io.stop.aborted) stop();
+    else io.stop.addEventListener("abort", stop, { once: true });
   });
 }
 

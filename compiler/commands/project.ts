@@ -12,6 +12,8 @@ export interface Io {
   readonly cwd: string;
   out(text: string): void;
   err(text: string): void;
+  /** Ends a command that runs until stopped (`gen --watch`); absent, the process's Ctrl-C (SIGINT) does. */
+  readonly stop?: AbortSignal;
 }
 
 /** What reading a project's schemas gave: generated files when there were no mistakes. */

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { afterThisTest } from "../helpers.js";
+import { main } from "../../compiler/cli.js";
 import { REPO, tempProject } from "./temp-project.js";
 
 const schema = (method: string, name = "clock") => `import { z } from "zod";
@@ -22,6 +23,19 @@ async function startWatching(root: string) {
   return { child, output };
 }
 
+/** `pseud gen --watch` in this process (the CLI's own `main`), stopped after the test. Resolves once it watches. */
+async function watchInProcess(root: string) {
+  const stop = new AbortController();
+  const output = { stderr: "" };
+  const exited = main(["gen", "--watch"], { cwd: root, out: () => {}, err: (text) => void (output.stderr += text), stop: stop.signal });
+  afterThisTest(async () => {
+    stop.abort();
+    await exited;
+  });
+  await expect.poll(() => output.stderr, { timeout: 30_000 }).toContain("watching");
+  return { output, stop: async () => (stop.abort(), exited) };
+}
+
 describe("pseud gen --watch", () => {
   it("generates again when a schema changes", async () => {
     const root = tempProject({ "schemas/clock.ts": schema("now") });
@@ -38,7 +52,7 @@ describe("pseud gen --watch", () => {
 
   it("follows a new sub-folder for good: every later edit in it regenerates", async () => {
     const root = tempProject({ "schemas/clock.ts": schema("now") });
-    await startWatching(root);
+    const watching = await watchInProcess(root);
     const generated = join(root, "generated/timer.ts");
     mkdirSync(join(root, "schemas/sub/deeper"), { recursive: true });
     writeFileSync(join(root, "schemas/sub/deeper/timer.ts"), schema("start", "timer"));
@@ -47,5 +61,6 @@ describe("pseud gen --watch", () => {
       writeFileSync(join(root, "schemas/sub/deeper/timer.ts"), schema(name, "timer"));
       await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain(`async ${name}(`);
     }
+    expect(await watching.stop()).toBe(0);
   }, 60_000);
 });
