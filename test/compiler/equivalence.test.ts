@@ -4,7 +4,13 @@ import { generate } from "../../compiler/generate.js";
 import { readSchemas } from "../../compiler/readers/read-schemas.js";
 import { REPO } from "./temp-project.js";
 
-const read = (file: string) => readSchemas([join(REPO, file)], { root: REPO });
+/** Each file is read once for the whole file of tests: a read is deterministic, and each costs a type-checked program. */
+const reads = new Map<string, ReturnType<typeof readSchemas>>();
+const read = (file: string) => {
+  let result = reads.get(file);
+  if (result === undefined) reads.set(file, (result = readSchemas([join(REPO, file)], { root: REPO })));
+  return result;
+};
 const withoutLocations = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === "loc" ? undefined : v)));
 
 describe("the same service in both schema formats", () => {
