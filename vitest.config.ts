@@ -18,18 +18,13 @@ export default defineConfig({
     maxWorkers: 3,
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    teardownTimeout: 2_000,
+    // Test files close what they open (closeAfter, afterThisTest) and mock nothing they have not loaded afresh, so
+    // they share a worker's modules: the runtime and zeromq, or ts-morph and TypeScript, load once per worker, not per
+    // file. The two kinds run as two projects, so that no worker holds both.
+    isolate: false,
     projects: [
-      {
-        extends: true,
-        test: {
-          name: "runtime",
-          include: ["test/**/*.test.ts"],
-          exclude: ["test/compiler/**"],
-          // The runtime's tests close what they open (closeAfter) and mock nothing they have not loaded afresh:
-          // they share a worker's modules, so the runtime and zeromq load once per worker, not once per file.
-          isolate: false,
-        },
-      },
+      { extends: true, test: { name: "runtime", include: ["test/**/*.test.ts"], exclude: ["test/compiler/**"] } },
       { extends: true, test: { name: "compiler", include: ["test/compiler/**/*.test.ts"] } },
     ],
   },
