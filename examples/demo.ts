@@ -5,12 +5,24 @@
  * calls in both directions. Run with `npm run demo`.
  */
 import { type CallContext, Client, generateKeyPair, type PseudError, RemoteError, Server } from "pseud";
-import { GreeterClient, type GreeterClientHandlers, type GreeterHandlers, greeterPeer, greeterServiceName, registerGreeterClient, registerGreeterServer } from "../generated/greeter.js";
+import {
+  GreeterClient,
+  type GreeterClientHandlers,
+  type GreeterEvents,
+  type GreeterHandlers,
+  greeterEvents,
+  greeterPeer,
+  greeterServiceName,
+  greeterSubscriptions,
+  registerGreeterClient,
+  registerGreeterServer,
+} from "../generated/greeter.js";
 import type { Census, Sheep, Size } from "../generated/types.js";
 
 /** The server's side: the compiler checks that every method is here, with the right types. */
 class Greeter implements GreeterHandlers {
   private calls = 0;
+  constructor(private readonly events: GreeterEvents) {}
   hello(name: string, context: CallContext): string {
     this.calls++;
     return `Hello ${name} (you are ${context.identity ?? "anonymous"} to me)`;
@@ -32,13 +44,15 @@ class Greeter implements GreeterHandlers {
     const bySize: Record<string, number> = {};
     for (const sheep of flock) bySize[sheep.size] = (bySize[sheep.size] ?? 0) + 1;
     const heaviest = [...flock].sort((a, b) => b.wool - a.wool)[0];
-    return {
+    const census: Census = {
       total: flock.length,
       bySize,
       heaviest: heaviest ? [heaviest.tags.join(",") || "untagged", heaviest.wool] : null,
       checksum: BigInt(flock.reduce((sum, s) => sum + s.wool, 0)) * 2n ** 40n,
       complete: true,
     };
+    this.events.flockCounted.publish(census); // to every subscribed client
+    return census;
   }
   adminReset(): void {
     this.calls = 0;
@@ -59,7 +73,7 @@ const aliceKeys = generateKeyPair();
 const server = new Server(greeterServiceName, {
   security: { plugin: "trusted_curve", keyPair: serverKeys, clients: { alice: aliceKeys.publicKey } },
 });
-registerGreeterServer(server, new Greeter());
+registerGreeterServer(server, new Greeter(greeterEvents(server)));
 server.setPredicate("restricted", (context) => context.identity === "admin"); // alice is not admin
 server.on("peer:authenticated", (peer) => console.log(`server: a client proved it is ${peer.identity}`));
 const endpoint = await server.bind("tcp://127.0.0.1:*");
@@ -69,6 +83,7 @@ const client = new Client(greeterServiceName, {
   security: { plugin: "trusted_curve", keyPair: aliceKeys, serverKey: serverKeys.publicKey },
 });
 registerGreeterClient(client, artist);
+const counted = new Promise<Census>((resolve) => greeterSubscriptions(client).flockCounted.subscribe(resolve));
 client.connect(endpoint);
 const greeter = new GreeterClient(client);
 
@@ -85,6 +100,7 @@ show("untyped call: add('2', 40)", await client.call("add", ["2", 40]).catch(fai
 const sheep = await greeterPeer(server, "alice").drawMeASheep("big"); // by authenticated identity
 show("server → alice: draw.me.a.sheep", `a ${sheep.size} sheep, ${sheep.wool} g of wool`);
 show("client → census(flock)", await greeter.census([sheep, drawSheep("small")]));
+show("server ⇒ event flock.counted", `${(await counted).total} sheep counted`);
 
 await client.close();
 await server.close();

@@ -2,7 +2,7 @@
 // source: schemas/greeter.zod.ts
 
 import { z } from "zod";
-import { type CallContext, type CallOptions, type Caller, type Client, type Server, validateArguments, validateResult } from "pseud";
+import { type CallContext, type CallOptions, type Caller, type Client, type ClientPool, type PublishOptions, type Server, validateArguments, validatePayload, validateResult } from "pseud";
 import { type Census, CensusSchema, type Sheep, SheepSchema, type Size, SizeSchema } from "./types.js";
 
 /** The wire name of the greeter service: its server's routing id. */
@@ -211,4 +211,41 @@ export class GreeterPeer {
 /** A typed handle on one connected client of `server`, by its routing id or identity. */
 export function greeterPeer(server: Server, peer: Uint8Array | string): GreeterPeer {
   return new GreeterPeer(server.sendTo(peer));
+}
+
+/** Validators of the greeter server's event payloads, by wire name. */
+const greeterEventPayloads = {
+  "flock.counted": z.lazy(() => CensusSchema),
+} as const;
+
+/** What a greeter server publishes: each event to every subscribed client, or only to `options.to`. */
+export interface GreeterEvents {
+  /** A flock was counted: every subscribed client hears of it. */
+  readonly flockCounted: { publish(payload: Census, options?: PublishOptions): number };
+}
+
+/** The greeter server's events on `server`; `publish` validates the payload and returns how many subscribers it went to. */
+export function greeterEvents(server: Server): GreeterEvents {
+  return {
+    flockCounted: {
+      publish: (payload, options) =>
+        server.publish("flock.counted", validatePayload("flock.counted", greeterEventPayloads["flock.counted"], payload), options),
+    },
+  };
+}
+
+/** The greeter server's events a client may subscribe to. */
+export interface GreeterSubscriptions {
+  /** A flock was counted: every subscribed client hears of it. */
+  readonly flockCounted: { subscribe(handler: (payload: Census) => unknown): () => void };
+}
+
+/** Subscriptions to the greeter server's events on `client`; `subscribe` returns what stops it. */
+export function greeterSubscriptions(client: Client | ClientPool): GreeterSubscriptions {
+  return {
+    flockCounted: {
+      subscribe: (handler) =>
+        client.subscribe("flock.counted", (payload) => handler(validatePayload("flock.counted", greeterEventPayloads["flock.counted"], payload))),
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type Caller, type RemoteProxy, remoteProxy } from "./caller.js";
 import { Endpoint } from "./endpoint.js";
 import { type EventHandler, EventSubscriber } from "./events/subscriber.js";
-import { EVENT_METHOD } from "./events/wire.js";
+import { EVENT_METHOD } from "./protocol/events.js";
 import { heartbeatPlugin } from "./heartbeat/create.js";
 import type { HeartbeatOptions } from "./heartbeat/plugin.js";
 import { consoleLogger } from "./logger.js";

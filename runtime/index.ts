@@ -64,7 +64,7 @@ export {
   DEFAULT_MAX_TEXT_BODY,
   type DecodeLimits,
 } from "./protocol/decode-limits.js";
-export { type ParamValidator, validateArguments, validateResult, type Validator } from "./validation.js";
+export { type ParamValidator, validateArguments, validatePayload, validateResult, type Validator } from "./validation.js";
 export { type ClientSecurity, type ServerSecurity } from "./security/config.js";
 export {
   DEFAULT_GUESS_LIMITS,

@@ -2,7 +2,7 @@ import { type Caller, type RemoteProxy, remoteProxy } from "./caller.js";
 import { Endpoint } from "./endpoint.js";
 import { UnreachableError } from "./errors.js";
 import { type EventLimits, EventPublisher, type EventStats } from "./events/publisher.js";
-import { EVENT_METHOD, eventNames, SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from "./events/wire.js";
+import { EVENT_METHOD, eventNames, SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from "./protocol/events.js";
 import { heartbeatPlugin } from "./heartbeat/create.js";
 import type { HeartbeatOptions } from "./heartbeat/plugin.js";
 import { consoleLogger, type Logger } from "./logger.js";

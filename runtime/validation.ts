@@ -46,6 +46,14 @@ export function validateResult<T>(method: string, validator: Validator<T>, value
   throw new ValidationError(`invalid reply from ${method}: ${problems.join("; ")}`, result.error.issues);
 }
 
+/** Validates an event's payload, on publishing and on receipt; throws {@link ValidationError}. */
+export function validatePayload<T>(event: string, validator: Validator<T>, value: unknown): T {
+  const result = requireZod4(validator).safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `payload${pathText(issue.path)}: ${issue.message}`);
+  throw new ValidationError(`invalid payload of event ${event}: ${problems.join("; ")}`, result.error.issues);
+}
+
 /**
  * Generated validators are Zod 4 schemas (they carry `_zod`). A Zod 3 schema
  * would parse, but with other error shapes and defaults: say so plainly

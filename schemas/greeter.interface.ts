@@ -64,3 +64,9 @@ export interface GreeterClientMethods {
   /** Asks the client to draw a sheep. */
   "draw.me.a.sheep"(size: Size): Sheep;
 }
+
+/** @events greeter */
+export interface GreeterEvents {
+  /** A flock was counted: every subscribed client hears of it. */
+  "flock.counted": Census;
+}

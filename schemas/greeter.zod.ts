@@ -3,7 +3,7 @@
  * declares the same service as TypeScript interfaces; both give the same IR.
  */
 import { z } from "zod";
-import { bytes, method, service } from "pseud-gen/schema";
+import { bytes, event, method, service } from "pseud-gen/schema";
 
 export const Size = z.enum(["small", "big"]).describe("How big a sheep is.");
 
@@ -66,5 +66,8 @@ export const greeter = service("greeter", {
       params: { size: Size },
       returns: Sheep,
     }),
+  },
+  events: {
+    "flock.counted": event({ doc: "A flock was counted: every subscribed client hears of it.", payload: Census }),
   },
 });

@@ -1,4 +1,4 @@
-import type { IrMethod, IrParam, IrSchema, IrType, SourceLocation } from "../ir/types.js";
+import type { IrEvent, IrMethod, IrParam, IrSchema, IrType, SourceLocation } from "../ir/types.js";
 import { RULES, type RuleId } from "./rules.js";
 import { isSubtype } from "./subtype.js";
 
@@ -36,6 +36,7 @@ export function compareSchemas(old: IrSchema, next: IrSchema): Finding[] {
     }
     compareMethods(service.name, before.methods, service.methods, "server");
     compareMethods(service.name, before.clientMethods, service.clientMethods, "client");
+    compareEvents(service.name, before.events, service.events);
   }
   return findings.sort((a, b) => (a.loc.file < b.loc.file ? -1 : a.loc.file > b.loc.file ? 1 : a.loc.line - b.loc.line || a.loc.column - b.loc.column || (a.rule < b.rule ? -1 : 1)));
 
@@ -48,6 +49,23 @@ export function compareSchemas(old: IrSchema, next: IrSchema): Finding[] {
       const m = before.find((o) => o.name === n.name);
       if (m === undefined) add(`${c}METHOD_ADDED` as RuleId, n.loc, `${service}.${n.name}`);
       else compareMethod(`${service}.${n.name}`, m, n, role);
+    }
+  }
+
+  /** Events flow from the new server to old subscribers: their payloads are judged as results. */
+  function compareEvents(service: string, before: readonly IrEvent[], after: readonly IrEvent[]): void {
+    for (const e of before) if (!after.some((n) => n.name === e.name)) add("EVENT_REMOVED", e.loc, `${service}.${e.name}`);
+    for (const n of after) {
+      const e = before.find((o) => o.name === n.name);
+      const subject = `${service}.${n.name}`;
+      if (e === undefined) {
+        add("EVENT_ADDED", n.loc, subject);
+        continue;
+      }
+      const verdict = compareTypes(e.payload, n.payload);
+      if (verdict === "wider") add("EVENT_PAYLOAD_WIDENED", n.loc, subject);
+      else if (verdict === "narrower") add("EVENT_PAYLOAD_NARROWED", n.loc, subject);
+      else if (verdict === "unrelated") add("EVENT_PAYLOAD_CHANGED", n.loc, subject);
     }
   }
 

@@ -3,7 +3,9 @@
  * already deployed, and one line on why. Rules on a service's methods assume
  * old clients calling a new server; rules prefixed CLIENT_ are on the methods
  * clients offer, which a new server calls on old clients: the roles swap, so
- * the same change can be safe on one side and breaking on the other.
+ * the same change can be safe on one side and breaking on the other. Rules
+ * prefixed EVENT_ are on the events a new server publishes to old clients:
+ * a payload is a result the server produces, so it may only narrow.
  */
 export const RULES = {
   SERVICE_REMOVED: { breaking: true, why: "a service was removed or renamed: its clients reach no server (the wire name is the contract)" },
@@ -48,6 +50,12 @@ export const RULES = {
   CLIENT_RETURN_TYPE_CHANGED: { breaking: true, why: "a client method's result type changed into an unrelated one" },
   CLIENT_ERROR_ADDED: { breaking: false, why: "a declared client method error was added: the new server handles more" },
   CLIENT_ERROR_REMOVED: { breaking: true, why: "a declared client method error was removed: old clients may still raise it" },
+
+  EVENT_REMOVED: { breaking: true, why: "an event was removed or renamed: old clients subscribed to it never receive it again" },
+  EVENT_ADDED: { breaking: false, why: "an event was added: old clients do not subscribe to it" },
+  EVENT_PAYLOAD_WIDENED: { breaking: true, why: "an event's payload may now be a value old subscribers refuse (their validators drop it)" },
+  EVENT_PAYLOAD_NARROWED: { breaking: false, why: "an event's payload is a narrower type than before" },
+  EVENT_PAYLOAD_CHANGED: { breaking: true, why: "an event's payload changed into a type that neither contains nor is contained in the old" },
 } as const satisfies Record<string, { breaking: boolean; why: string }>;
 
 /** A rule's stable ID. */

@@ -1,5 +1,6 @@
 import type { IrMethod, IrService } from "../ir/types.js";
 import { emitStubClass } from "./client.js";
+import { emitEvents } from "./events.js";
 import { emitHandlers } from "./handlers.js";
 import { header } from "./header.js";
 import { refsOf, schemaName, zodSlot, zodType } from "./type-text.js";
@@ -11,7 +12,7 @@ export type ImportExtension = ".js" | ".ts" | "";
  * One service's generated file: validators, the server's handler interface
  * and registration, the typed client; and when clients offer methods back,
  * their handler interface and registration and the server's typed stub for
- * one client.
+ * one client; when its server publishes events, their typed faces.
  */
 export function emitServiceFile(service: IrService, importExtension: ImportExtension): string {
   const lower = service.typeName.charAt(0).toLowerCase() + service.typeName.slice(1);
@@ -21,13 +22,16 @@ export function emitServiceFile(service: IrService, importExtension: ImportExten
   const all = [...service.methods, ...service.clientMethods];
 
   const runtime = new Set(["type CallContext", "type CallOptions", "type Caller", "type Server", "validateArguments"]);
-  if (hasClientMethods) runtime.add("type Client");
+  const hasEvents = service.events.length > 0;
+  if (hasClientMethods || hasEvents) runtime.add("type Client");
+  if (hasEvents) for (const name of ["type ClientPool", "type PublishOptions", "validatePayload"]) runtime.add(name);
   if (all.some((m) => m.returns.kind !== "void")) runtime.add("validateResult");
   const refs = new Set<string>();
   for (const m of all) {
     refsOf(m.returns, refs);
     for (const p of m.params) refsOf(p.type, refs);
   }
+  for (const e of service.events) refsOf(e.payload, refs);
 
   const out = [...header([service.loc.file]), `import { z } from "zod";`, `import { ${sortImports([...runtime]).join(", ")} } from "pseud";`];
   if (refs.size > 0) {
@@ -70,6 +74,7 @@ export function emitServiceFile(service: IrService, importExtension: ImportExten
       "}",
     );
   }
+  if (hasEvents) out.push("", ...emitEvents(service.name, service.typeName, lower, service.events));
   return `${out.join("\n")}\n`;
 }
 

@@ -1,6 +1,7 @@
 import { contradiction } from "./constraints.js";
 import { isDottedName, isIdentifier, RESERVED_WORDS } from "./names.js";
-import type { Diagnostic, IrField, IrMethod, IrParam, IrSchema, IrService, IrType } from "./types.js";
+import type { Diagnostic, IrEvent, IrField, IrMethod, IrParam, IrSchema, IrService, IrType } from "./types.js";
+import { MAX_EVENT_NAME_LENGTH } from "pseud/protocol";
 import { valueFits } from "./values.js";
 
 /**
@@ -33,6 +34,7 @@ export function checkSchema(schema: IrSchema): Diagnostic[] {
     seenTypeNames.set(service.typeName, service);
     checkMethods(service.methods, "method");
     checkMethods(service.clientMethods, "client method");
+    checkEvents(service.events);
   }
 
   const seenTypes = new Map<string, Diagnostic["loc"]>();
@@ -44,6 +46,24 @@ export function checkSchema(schema: IrSchema): Diagnostic[] {
     checkType(named.type, named.loc, `type ${named.name}`);
   }
   return diagnostics;
+
+  function checkEvents(events: readonly IrEvent[]): void {
+    const byName = new Map<string, IrEvent>();
+    const byLocal = new Map<string, IrEvent>();
+    for (const e of events) {
+      if (!isDottedName(e.name) || e.name.length > MAX_EVENT_NAME_LENGTH) report(e.loc, `event name ${JSON.stringify(e.name)} is not an identifier or dotted name of at most ${MAX_EVENT_NAME_LENGTH} characters`);
+      const twin = byName.get(e.name);
+      if (twin) report(e.loc, `duplicate event ${JSON.stringify(e.name)} (first declared at ${where(twin.loc)})`);
+      else {
+        const localTwin = byLocal.get(e.localName);
+        if (localTwin) report(e.loc, `events ${JSON.stringify(localTwin.name)} and ${JSON.stringify(e.name)} both generate ${e.localName}`);
+      }
+      byName.set(e.name, e);
+      byLocal.set(e.localName, e);
+      if (e.payload.kind === "void") report(e.loc, `payload of event ${e.name} is void: use null for an event that carries nothing`);
+      else checkType(e.payload, e.loc, `payload of event ${e.name}`);
+    }
+  }
 
   function checkMethods(methods: readonly IrMethod[], what: string): void {
     const byName = new Map<string, IrMethod>();

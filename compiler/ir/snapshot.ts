@@ -50,11 +50,21 @@ const method = z.object({
   doc: optionalText(),
   loc,
 });
+const event = z.object({ name: z.string(), localName: z.string(), payload: type, doc: optionalText(), loc });
 const snapshot = z.object({
   pseudIr: z.literal(READABLE_VERSIONS),
   schema: z.object({
     services: z.array(
-      z.object({ name: z.string(), typeName: z.string(), doc: optionalText(), methods: z.array(method), clientMethods: z.array(method), loc }),
+      z.object({
+        name: z.string(),
+        typeName: z.string(),
+        doc: optionalText(),
+        methods: z.array(method),
+        clientMethods: z.array(method),
+        // Snapshots written before events existed have none.
+        events: z.array(event).default([]),
+        loc,
+      }),
     ),
     types: z.array(z.object({ name: z.string(), type, doc: optionalText(), loc })),
   }),

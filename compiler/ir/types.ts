@@ -147,6 +147,17 @@ export interface IrMethod {
   readonly loc: SourceLocation;
 }
 
+/** An event a server publishes to the clients that subscribe to it. */
+export interface IrEvent {
+  /** On the wire: `"sheep.counted"`. */
+  readonly name: string;
+  /** In generated code: `"sheepCounted"`. */
+  readonly localName: string;
+  readonly payload: IrType;
+  readonly doc: string | undefined;
+  readonly loc: SourceLocation;
+}
+
 /** A named type that methods share. */
 export interface IrNamedType {
   readonly name: string;
@@ -166,6 +177,8 @@ export interface IrService {
   readonly methods: readonly IrMethod[];
   /** Sorted by wire name. */
   readonly clientMethods: readonly IrMethod[];
+  /** The events its server publishes; sorted by wire name. */
+  readonly events: readonly IrEvent[];
   readonly loc: SourceLocation;
 }
 

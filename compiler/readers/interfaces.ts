@@ -3,14 +3,16 @@ import { Node as N } from "ts-morph";
 import { localName, sortBy, typeName } from "../ir/names.js";
 import { union } from "../ir/normalize.js";
 import { type Constraint, constrain } from "../ir/constraints.js";
-import { type Diagnostic, type IrField, type IrMethod, type IrNamedType, type IrParam, type IrService, type IrType, type SourceLocation, STRING_FORMATS, type StringFormat } from "../ir/types.js";
+import { type Diagnostic, type IrEvent, type IrField, type IrMethod, type IrNamedType, type IrParam, type IrService, type IrType, type SourceLocation, STRING_FORMATS, type StringFormat } from "../ir/types.js";
 import { locationIn } from "./source-files.js";
 import type { ReadResult } from "./zod.js";
 
 /**
  * TypeScript interface schema → IR, with ts-morph. An interface tagged
  * `@service <wire name>` is a service; one tagged `@clientMethods <wire
- * name>` holds the methods that service's clients offer. Every other
+ * name>` holds the methods that service's clients offer; one tagged
+ * `@events <wire name>` the events its server publishes, one property each
+ * (the property's name is the event's wire name, its type the payload). Every other
  * exported interface or type alias is a named type. TSDoc carries what types
  * cannot say: `@domain`, `@errors`, `@param` documentation.
  */
@@ -27,10 +29,15 @@ export function readInterfaceFile(root: string, project: Project, file: string):
 
   const services = new Map<string, { iface: Node; tag: string }>();
   const clientSets = new Map<string, Node>();
+  const eventSets = new Map<string, Node>();
   for (const iface of source.getInterfaces()) {
     const serviceTag = tagText(iface.getJsDocs(), "service");
     const clientTag = tagText(iface.getJsDocs(), "clientMethods");
-    if (serviceTag !== undefined) {
+    const eventsTag = tagText(iface.getJsDocs(), "events");
+    if (eventsTag !== undefined) {
+      if (eventsTag === "") diagnostics.push({ loc: loc(iface), message: `@events of ${iface.getName()} needs the service's wire name` });
+      else eventSets.set(eventsTag, iface);
+    } else if (serviceTag !== undefined) {
       if (serviceTag === "") diagnostics.push({ loc: loc(iface), message: `@service of ${iface.getName()} needs the service's wire name` });
       else services.set(serviceTag, { iface, tag: serviceTag });
     } else if (clientTag !== undefined) {
@@ -43,8 +50,10 @@ export function readInterfaceFile(root: string, project: Project, file: string):
   for (const alias of source.getTypeAliases()) {
     if (alias.isExported()) pendingNamed.push({ name: alias.getName(), declaration: alias, type: alias.getType() });
   }
-  for (const [wire, declaration] of clientSets) {
-    if (!services.has(wire)) diagnostics.push({ loc: loc(declaration), message: `@clientMethods names service ${JSON.stringify(wire)}, which this file does not declare` });
+  for (const [tag, sets] of [["clientMethods", clientSets], ["events", eventSets]] as const) {
+    for (const [wire, declaration] of sets) {
+      if (!services.has(wire)) diagnostics.push({ loc: loc(declaration), message: `@${tag} names service ${JSON.stringify(wire)}, which this file does not declare` });
+    }
   }
 
   const irServices: IrService[] = [];
@@ -56,6 +65,7 @@ export function readInterfaceFile(root: string, project: Project, file: string):
       doc: description(docsOf(iface)),
       methods: readMethods(iface),
       clientMethods: client ? readMethods(client) : [],
+      events: readEvents(eventSets.get(wire)),
       loc: loc(iface),
     });
   }
@@ -124,6 +134,26 @@ export function readInterfaceFile(root: string, project: Project, file: string):
       });
     }
     return sortBy(methods, (m) => m.name);
+  }
+
+  function readEvents(iface: Node | undefined): IrEvent[] {
+    if (iface === undefined || !N.isInterfaceDeclaration(iface)) return [];
+    const events: IrEvent[] = [];
+    for (const member of iface.getMembers()) {
+      if (!N.isPropertySignature(member) || member.hasQuestionToken()) {
+        diagnostics.push({ loc: loc(member), message: `member of ${iface.getName()} is not an event: an events interface declares one required property per event, typed with its payload` });
+        continue;
+      }
+      const nameNode = member.getNameNode();
+      const name = N.isStringLiteral(nameNode) ? nameNode.getLiteralValue() : nameNode.getText();
+      const at = loc(member);
+      const what = `payload of event ${name}`;
+      const node = member.getTypeNode();
+      const converted = convert(member.getType(), at, what, { order: literalOrder(node), node });
+      const { type } = applyTags(converted, member, what, "result", false);
+      events.push({ name, localName: localName(name), payload: type, doc: description(member.getJsDocs()), loc: at });
+    }
+    return sortBy(events, (e) => e.name);
   }
 
   function convertReturn(type: Type, at: SourceLocation, what: string, order: readonly string[], node: Node | undefined): IrType {

@@ -25,7 +25,7 @@ export interface ZodDeclarationIndex {
   service(name: string): Position | undefined;
   /** Every `service("name", {...})` call written in the module, exported or not. */
   services(): readonly (readonly [name: string, at: Position])[];
-  /** `group` is `methods` or `clientMethods`. */
+  /** `group` is `methods`, `clientMethods` or `events`. */
   method(service: string, group: string, name: string): Position | undefined;
   exportedConst(name: string): Position | undefined;
   /**
@@ -73,7 +73,7 @@ export function indexZodDeclarations(source: SourceFile): ZodDeclarationIndex {
     if (!nameArg || !Node.isStringLiteral(nameArg) || !specArg || !Node.isObjectLiteralExpression(specArg)) return;
     const name = nameArg.getLiteralValue();
     services.set(name, at(node));
-    for (const group of ["methods", "clientMethods"]) {
+    for (const group of ["methods", "clientMethods", "events"]) {
       const property = specArg.getProperty(group);
       const object = property && Node.isPropertyAssignment(property) ? property.getInitializer() : undefined;
       if (!object || !Node.isObjectLiteralExpression(object)) continue;
@@ -86,7 +86,7 @@ export function indexZodDeclarations(source: SourceFile): ZodDeclarationIndex {
       }
     }
   });
-  /** `method({ params: { p: <schema> }, returns: <schema> })`: each schema's scope. */
+  /** `method({ params: { p: <schema> }, returns: <schema> })`, or `event({ payload: <schema> })` (its scope is a result's): each schema's scope. */
   function indexMethodSchemas(service: string, group: string, method: string, call: Node | undefined): void {
     const [spec] = call && Node.isCallExpression(call) ? call.getArguments() : [];
     if (!spec || !Node.isObjectLiteralExpression(spec)) return;
@@ -99,7 +99,7 @@ export function indexZodDeclarations(source: SourceFile): ZodDeclarationIndex {
         if (schema) held.set(scopes.param(service, group, method, propertyName(param)), { name: param.getNameNode(), schema });
       }
     }
-    const returns = spec.getProperty("returns");
+    const returns = spec.getProperty("returns") ?? spec.getProperty("payload");
     const schema = returns && Node.isPropertyAssignment(returns) ? returns.getInitializer() : undefined;
     if (returns && Node.isPropertyAssignment(returns) && schema) held.set(scopes.returns(service, group, method), { name: returns.getNameNode(), schema });
   }

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { localName, sortBy, typeName } from "../ir/names.js";
-import type { Diagnostic, IrMethod, IrNamedType, IrParam, IrService, IrType, SourceLocation } from "../ir/types.js";
-import { type MethodDefinition, type Methods, METHOD_MARK, SERVICE_MARK, type ServiceDefinition } from "../schema/index.js";
+import type { Diagnostic, IrEvent, IrMethod, IrNamedType, IrParam, IrService, IrType, SourceLocation } from "../ir/types.js";
+import { EVENT_MARK, type EventDefinition, type Events, type MethodDefinition, type Methods, METHOD_MARK, SERVICE_MARK, type ServiceDefinition } from "../schema/index.js";
 import { locationIn } from "./source-files.js";
 import { type Scope, scopes, type ZodDeclarationIndex } from "./zod-locations.js";
 import { convertSlot, type ZodTypeContext } from "./zod-types.js";
@@ -90,6 +90,7 @@ export function readZodModule(root: string, { file, index, exports }: ZodModule,
       doc: value.spec.doc,
       methods: readMethods(value.name, "methods", value.spec.methods, loc),
       clientMethods: readMethods(value.name, "clientMethods", value.spec.clientMethods ?? {}, loc),
+      events: readEvents(value.name, value.spec.events ?? {}, loc),
       loc,
     });
   }
@@ -129,6 +130,31 @@ export function readZodModule(root: string, { file, index, exports }: ZodModule,
       out.push(readMethod(service, group, name, definition, loc));
     }
     return sortBy(out, (m) => m.name);
+  }
+
+  function readEvents(service: string, events: Events, serviceLoc: SourceLocation): IrEvent[] {
+    if (typeof events !== "object" || events === null) {
+      diagnostics.push({ loc: serviceLoc, message: `events of ${service} must be an object of event(...) definitions` });
+      return [];
+    }
+    const out: IrEvent[] = [];
+    for (const [name, definition] of Object.entries(events)) {
+      if (!isEvent(definition)) {
+        diagnostics.push({ loc: serviceLoc, message: `events of ${service}: ${JSON.stringify(name)} is not declared with event(...)` });
+        continue;
+      }
+      const written = index.method(service, "events", name);
+      const loc = written ? locationIn(root, file, written.line, written.column) : declaredAt(definition.declaredAt) ?? serviceLoc;
+      const { payload, doc } = definition.spec;
+      if (!isZodSchema(payload)) {
+        diagnostics.push({ loc, message: `payload of event ${name} is not a Zod type` });
+        continue;
+      }
+      const converted = convertSlot(payload, context(scopes.returns(service, "events", name), loc, `payload of event ${name}`));
+      if (converted.optional) diagnostics.push({ loc, message: `payload of event ${name} cannot be optional or have a default; use .nullable()` });
+      out.push({ name, localName: localName(name), payload: converted.type, doc, loc });
+    }
+    return sortBy(out, (e) => e.name);
   }
 
   function readMethod(service: string, group: "methods" | "clientMethods", name: string, definition: MethodDefinition, loc: SourceLocation): IrMethod {
@@ -179,6 +205,10 @@ function isZod3Schema(value: unknown): boolean {
 
 function isService(value: unknown): value is ServiceDefinition {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[SERVICE_MARK] === true;
+}
+
+function isEvent(value: unknown): value is EventDefinition {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[EVENT_MARK] === true;
 }
 
 function isMethod(value: unknown): value is MethodDefinition {

@@ -23,6 +23,7 @@ import { callerLocation, type DeclaredAt } from "./caller-location.js";
 export const METHOD_MARK: unique symbol = Symbol.for("pseud.schema.method") as never;
 export const SERVICE_MARK: unique symbol = Symbol.for("pseud.schema.service") as never;
 export const BYTES_MARK: unique symbol = Symbol.for("pseud.schema.bytes") as never;
+export const EVENT_MARK: unique symbol = Symbol.for("pseud.schema.event") as never;
 
 /** The parameters of a method, in order: their names are the keyword-argument names on the wire. */
 export type Params = Readonly<Record<string, z.ZodType>>;
@@ -48,6 +49,24 @@ export interface MethodDefinition<P extends Params = Params, R extends z.ZodType
   readonly declaredAt: DeclaredAt | undefined;
 }
 
+/** What an event is made of. */
+export interface EventSpec<T extends z.ZodType = z.ZodType> {
+  /** What each event carries, validated on publishing and on receipt. */
+  readonly payload: T;
+  /** Documentation, copied into the generated code. */
+  readonly doc?: string;
+}
+
+/** An event declared with {@link event}. */
+export interface EventDefinition<T extends z.ZodType = z.ZodType> {
+  readonly [EVENT_MARK]: true;
+  readonly spec: EventSpec<T>;
+  readonly declaredAt: DeclaredAt | undefined;
+}
+
+/** A service's events, by dotted wire name (`"sheep.counted"`). */
+export type Events = Readonly<Record<string, EventDefinition>>;
+
 /** A service's methods, by dotted wire name (`"string.lower"`). */
 export type Methods = Readonly<Record<string, MethodDefinition>>;
 
@@ -59,6 +78,8 @@ export interface ServiceSpec {
   readonly methods: Methods;
   /** The methods a connected client offers the server (`server.sendTo(client)`). */
   readonly clientMethods?: Methods;
+  /** The events the server publishes to subscribed clients. */
+  readonly events?: Events;
 }
 
 /** A service declared with {@link service}. */
@@ -73,6 +94,11 @@ export interface ServiceDefinition {
 /** Declares a method. */
 export function method<P extends Params, R extends z.ZodType>(spec: MethodSpec<P, R>): MethodDefinition<P, R> {
   return { [METHOD_MARK]: true, spec, declaredAt: callerLocation() };
+}
+
+/** Declares an event. */
+export function event<T extends z.ZodType>(spec: EventSpec<T>): EventDefinition<T> {
+  return { [EVENT_MARK]: true, spec, declaredAt: callerLocation() };
 }
 
 /** Declares a service named `name` on the wire. */

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ServiceNotFoundError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { MAX_SUBSCRIBED_NAMES } from "./wire.js";
+import { MAX_SUBSCRIBED_NAMES } from "../protocol/events.js";
 
 /** How many events a server holds for its subscribers, and how long; each has a default below. */
 export interface EventLimits {

@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from "./wire.js";
+import { SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from "../protocol/events.js";
 
 /** What an event handler receives: the payload, as its server published it. */
 export type EventHandler = (payload: unknown) => unknown;

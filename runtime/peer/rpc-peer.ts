@@ -282,6 +282,8 @@ export class RpcPeer implements PeerControl {
   }
 
   private receive(frames: Buffer[]): void {
+    // Closing: its calls were failed, and it serves nothing more; what is still read (a late reply) is no fault.
+    if (this.closed) return;
     const routingId = frames[0];
     if (routingId === undefined || frames.length < 2) {
       this.logger.warn("message dropped", { fault: "ENVELOPE", detail: `${frames.length} frame(s)` });

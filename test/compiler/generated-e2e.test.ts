@@ -5,13 +5,15 @@ import { decodeFrames, encodeMessage } from "pseud/protocol";
 import {
   GreeterClient,
   type GreeterHandlers,
+  greeterEvents,
   greeterPeer,
   greeterServiceName,
+  greeterSubscriptions,
   registerGreeterClient,
   registerGreeterServer,
 } from "../../generated/greeter.js";
 import type { Census, Sheep, Size } from "../../generated/types.js";
-import { closeAfter } from "../helpers.js";
+import { closeAfter, RecordingLogger } from "../helpers.js";
 import { startPythonPeer } from "../interop/python-peer.js";
 
 const sheep = (size: Size): Sheep => ({
@@ -116,5 +118,27 @@ describe("a Python peer calling the generated server", () => {
     expect(badReply.body[1]).toContain("argument 'a'");
     const good = startPythonPeer(["call", "greeter", endpoint, "add", "[]", JSON.stringify({ a: 40, b: 2 })]);
     expect(JSON.parse((await good.finish()).lines[0] ?? "{}")).toEqual({ kind: "OK", body: 42 });
+  });
+});
+
+describe("generated events, over real sockets", () => {
+  it("a typed publish reaches a typed subscription; a bad payload is refused before it leaves, and one that arrives bad is not handled", async () => {
+    const server = closeAfter(new Server(greeterServiceName, { logger: silentLogger }));
+    const endpoint = await server.bind("tcp://127.0.0.1:*");
+    const logger = new RecordingLogger();
+    const client = closeAfter(new Client(greeterServiceName, { logger }));
+    const seen: Census[] = [];
+    greeterSubscriptions(client).flockCounted.subscribe((census) => seen.push(census));
+    client.connect(endpoint);
+    await expect.poll(() => server.eventStats().connected).toBe(1);
+
+    const census: Census = { total: 2, bySize: { big: 2 }, heaviest: ["a", 900], checksum: 2n ** 60n, complete: true };
+    expect(greeterEvents(server).flockCounted.publish(census)).toBe(1);
+    expect(() => greeterEvents(server).flockCounted.publish({ ...census, total: -1 })).toThrow(ValidationError); // .min(0)
+    server.publish("flock.counted", { total: "two" }); // untyped, past the generated check: the subscriber's validator refuses it
+    greeterEvents(server).flockCounted.publish({ ...census, total: 3 });
+    await expect.poll(() => seen.map((c) => c.total)).toEqual([2, 3]);
+    expect(seen[0]?.checksum).toBe(2n ** 60n);
+    expect(logger.lines.some((l) => l.level === "error" && String(l.fields.error).includes("invalid payload of event flock.counted"))).toBe(true);
   });
 });

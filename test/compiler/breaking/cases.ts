@@ -3,12 +3,13 @@ import type { RuleId } from "../../../compiler/breaking/rules.js";
 /**
  * One schema change and the rules it must trigger, nothing more. `types` are
  * named types the case declares (names prefixed per case); `client` bodies
- * are the methods clients offer back (`@clientMethods`).
+ * are the methods clients offer back (`@clientMethods`); `events` the
+ * events the server publishes (`@events`, or `event(...)` entries).
  */
 export interface Case {
   readonly name: string;
-  readonly old: { readonly methods?: string; readonly client?: string; readonly types?: string };
-  readonly new: { readonly methods?: string; readonly client?: string; readonly types?: string };
+  readonly old: { readonly methods?: string; readonly client?: string; readonly events?: string; readonly types?: string };
+  readonly new: { readonly methods?: string; readonly client?: string; readonly events?: string; readonly types?: string };
   readonly expect: readonly RuleId[];
 }
 
@@ -150,6 +151,11 @@ export const INTERFACE_CASES: readonly Case[] = [
     new: { client: "\n  /** @errors ValueError */\n  c(): string;" },
     expect: ["CLIENT_ERROR_ADDED", "CLIENT_ERROR_REMOVED"],
   },
+  { name: "event removed", old: { methods: "f(): string;", events: "a: string; b: string;" }, new: { methods: "f(): string;", events: "a: string;" }, expect: ["EVENT_REMOVED"] },
+  { name: "event added", old: { methods: "f(): string;", events: "a: string;" }, new: { methods: "f(): string;", events: "a: string; b: number;" }, expect: ["EVENT_ADDED"] },
+  { name: "event payload made nullable", old: { methods: "f(): string;", events: "a: string;" }, new: { methods: "f(): string;", events: "a: string | null;" }, expect: ["EVENT_PAYLOAD_WIDENED"] },
+  { name: "event payload narrowed", old: { methods: "f(): string;", events: '"a.b": "x" | "y";' }, new: { methods: "f(): string;", events: '"a.b": "x";' }, expect: ["EVENT_PAYLOAD_NARROWED"] },
+  { name: "event payload changed", old: { methods: "f(): string;", events: "a: string;" }, new: { methods: "f(): string;", events: "a: number;" }, expect: ["EVENT_PAYLOAD_CHANGED"] },
 ];
 
 /** The same kinds of change written as Zod schemas: the format does not matter. */
@@ -171,4 +177,5 @@ export const ZOD_CASES: readonly Case[] = [
   { name: "zod: result array may be longer", old: { methods: `f: m({}, z.array(z.string()).max(3))` }, new: { methods: `f: m({}, z.array(z.string()).max(9))` }, expect: ["RETURN_TYPE_WIDENED"] },
   { name: "zod: default changed", old: { methods: `f: m({ a: z.number().default(50) }, z.string())` }, new: { methods: `f: m({ a: z.number().default(20) }, z.string())` }, expect: [] },
   { name: "zod: client method added", old: { client: `c: m({}, z.string())` }, new: { client: `c: m({}, z.string()), d: m({}, z.string())` }, expect: ["CLIENT_METHOD_ADDED"] },
+  { name: "zod: event payload field made optional", old: { events: `e: event({ payload: z.object({ a: z.string() }) })` }, new: { events: `e: event({ payload: z.object({ a: z.string().optional() }) })` }, expect: ["EVENT_PAYLOAD_WIDENED"] },
 ];

@@ -15,17 +15,18 @@ function interfaceSchema(cases: readonly Case[], side: "old" | "new"): string {
     if (s.types) out.push(s.types);
     out.push(`/** @service ${service(i)} */`, `export interface S${service(i)} { ${s.methods ?? ""} }`);
     if (s.client !== undefined) out.push(`/** @clientMethods ${service(i)} */`, `export interface C${service(i)} { ${s.client} }`);
+    if (s.events !== undefined) out.push(`/** @events ${service(i)} */`, `export interface E${service(i)} { ${s.events} }`);
     out.push("");
   });
   return out.join("\n");
 }
 
 function zodSchema(cases: readonly Case[], side: "old" | "new"): string {
-  const out = ['import { z } from "zod";', 'import { method, service } from "pseud-gen/schema";', "", "const m = (params: Record<string, z.ZodType>, returns: z.ZodType) => method({ params, returns });", ""];
+  const out = ['import { z } from "zod";', 'import { event, method, service } from "pseud-gen/schema";', "", "const m = (params: Record<string, z.ZodType>, returns: z.ZodType) => method({ params, returns });", ""];
   cases.forEach((c, i) => {
     const s = c[side];
     if (s.types) out.push(s.types);
-    out.push(`export const z${service(i)} = service("z${service(i)}", { methods: { ${s.methods ?? ""} }, clientMethods: { ${s.client ?? ""} } });`);
+    out.push(`export const z${service(i)} = service("z${service(i)}", { methods: { ${s.methods ?? ""} }, clientMethods: { ${s.client ?? ""} }, events: { ${s.events ?? ""} } });`);
   });
   return `${out.join("\n")}\n`;
 }

@@ -1,6 +1,6 @@
 /** Every type shape the compiler supports, for the golden-file test. */
 import { z } from "zod";
-import { bytes, method, service } from "pseud-gen/schema";
+import { bytes, event, method, service } from "pseud-gen/schema";
 
 export interface TreeShape {
   label: string;
@@ -67,5 +67,10 @@ export const kitchen = service("kitchen.sink", {
       },
       returns: z.array(z.string().min(1)).max(100),
     }),
+  },
+  events: {
+    "tree.grown": event({ doc: "A named payload.", payload: Tree }),
+    tick: event({ payload: z.object({ at: z.date(), count: z.number().int().min(0) }) }),
+    "page.seen": event({ payload: Page.nullable() }),
   },
 });

@@ -2,7 +2,7 @@
 // source: test/compiler/golden/kitchen-sink.schema.ts
 
 import { z } from "zod";
-import { type CallContext, type CallOptions, type Caller, type Server, validateArguments, validateResult } from "pseud";
+import { type CallContext, type CallOptions, type Caller, type Client, type ClientPool, type PublishOptions, type Server, validateArguments, validatePayload, validateResult } from "pseud";
 import { type Contact, ContactSchema, type Envelope, EnvelopeSchema, type Level, LevelSchema, type Page, PageSchema, type Tree, TreeSchema } from "./types.js";
 
 /** The wire name of the kitchen.sink service: its server's routing id. */
@@ -138,4 +138,67 @@ export class KitchenSinkClient {
   async treeWalk(tree: Tree, depth: number, callOptions?: CallOptions): Promise<string[] | null> {
     return validateResult("tree.walk", kitchenSinkMethods["tree.walk"].returns, await this.caller.call("tree.walk", [tree, depth], {}, callOptions));
   }
+}
+
+/** Validators of the kitchen.sink server's event payloads, by wire name. */
+const kitchenSinkEventPayloads = {
+  "page.seen": z.union([z.lazy(() => PageSchema), z.null()]),
+  "tick": z.object({ at: z.date(), count: z.number().int().min(0) }),
+  "tree.grown": z.lazy(() => TreeSchema),
+} as const;
+
+/** What a kitchen.sink server publishes: each event to every subscribed client, or only to `options.to`. */
+export interface KitchenSinkEvents {
+  readonly pageSeen: { publish(payload: Page | null, options?: PublishOptions): number };
+
+  readonly tick: { publish(payload: { at: Date; count: number }, options?: PublishOptions): number };
+
+  /** A named payload. */
+  readonly treeGrown: { publish(payload: Tree, options?: PublishOptions): number };
+}
+
+/** The kitchen.sink server's events on `server`; `publish` validates the payload and returns how many subscribers it went to. */
+export function kitchenSinkEvents(server: Server): KitchenSinkEvents {
+  return {
+    pageSeen: {
+      publish: (payload, options) =>
+        server.publish("page.seen", validatePayload("page.seen", kitchenSinkEventPayloads["page.seen"], payload), options),
+    },
+    tick: {
+      publish: (payload, options) =>
+        server.publish("tick", validatePayload("tick", kitchenSinkEventPayloads["tick"], payload), options),
+    },
+    treeGrown: {
+      publish: (payload, options) =>
+        server.publish("tree.grown", validatePayload("tree.grown", kitchenSinkEventPayloads["tree.grown"], payload), options),
+    },
+  };
+}
+
+/** The kitchen.sink server's events a client may subscribe to. */
+export interface KitchenSinkSubscriptions {
+  readonly pageSeen: { subscribe(handler: (payload: Page | null) => unknown): () => void };
+
+  readonly tick: { subscribe(handler: (payload: { at: Date; count: number }) => unknown): () => void };
+
+  /** A named payload. */
+  readonly treeGrown: { subscribe(handler: (payload: Tree) => unknown): () => void };
+}
+
+/** Subscriptions to the kitchen.sink server's events on `client`; `subscribe` returns what stops it. */
+export function kitchenSinkSubscriptions(client: Client | ClientPool): KitchenSinkSubscriptions {
+  return {
+    pageSeen: {
+      subscribe: (handler) =>
+        client.subscribe("page.seen", (payload) => handler(validatePayload("page.seen", kitchenSinkEventPayloads["page.seen"], payload))),
+    },
+    tick: {
+      subscribe: (handler) =>
+        client.subscribe("tick", (payload) => handler(validatePayload("tick", kitchenSinkEventPayloads["tick"], payload))),
+    },
+    treeGrown: {
+      subscribe: (handler) =>
+        client.subscribe("tree.grown", (payload) => handler(validatePayload("tree.grown", kitchenSinkEventPayloads["tree.grown"], payload))),
+    },
+  };
 }
