@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (add `-- --quick` for a short run, `-- --only=calls|codegen|heartbeat`
+ * `npm run bench` (add `-- --quick` for a short run, `-- --only=calls|codegen|heartbeat|replicas`
  * for one part): prints one table and writes the same figures to bench/results.json.
  * Ratios compare figures measured in this same run, because these machines are shared and noisy.
  */
@@ -8,6 +8,7 @@ import { cpus } from "node:os";
 import { type CallFigure, callFigures } from "./calls.js";
 import { codegenFigures } from "./codegen.js";
 import { heartbeatScaleFigures } from "./heartbeat-scale.js";
+import { replicaFigures } from "./replicas.js";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -15,6 +16,7 @@ const figures: CallFigure[] = [
   ...(only === undefined || only === "calls" ? await callFigures(quick) : []),
   ...(only === undefined || only === "codegen" ? await codegenFigures(quick) : []),
   ...(only === undefined || only === "heartbeat" ? await heartbeatScaleFigures(quick) : []),
+  ...(only === undefined || only === "replicas" ? await replicaFigures(quick) : []),
 ];
 
 const byName = new Map(figures.map((f) => [f.name, f]));
