@@ -80,10 +80,8 @@ export interface GreeterHandlers {
 export function registerGreeterServer(server: Server, handlers: GreeterHandlers): void {
   server.register(
     "add",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [a, b] = validateArguments("add", greeterMethods["add"].params, args) as [number, number];
-      return handlers.add(a, b, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.add(...(validateArguments("add", greeterMethods["add"].params, args) as [number, number]), callContext),
     { withContext: true, params: ["a", "b"] },
   );
   server.register(
@@ -96,63 +94,57 @@ export function registerGreeterServer(server: Server, handlers: GreeterHandlers)
   );
   server.register(
     "census",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [flock, since] = validateArguments("census", greeterMethods["census"].params, args) as [Sheep[], Date | undefined];
-      return handlers.census(flock, since, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.census(...(validateArguments("census", greeterMethods["census"].params, args) as [Sheep[], Date | undefined]), callContext),
     { withContext: true, params: ["flock", "since"] },
   );
   server.register(
     "divide",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [a, b] = validateArguments("divide", greeterMethods["divide"].params, args) as [number, number];
-      return handlers.divide(a, b, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.divide(...(validateArguments("divide", greeterMethods["divide"].params, args) as [number, number]), callContext),
     { withContext: true, params: ["a", "b"] },
   );
   server.register(
     "hello",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [name] = validateArguments("hello", greeterMethods["hello"].params, args) as [string];
-      return handlers.hello(name, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.hello(...(validateArguments("hello", greeterMethods["hello"].params, args) as [string]), callContext),
     { withContext: true, params: ["name"] },
   );
   server.register(
     "string.lower",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [s] = validateArguments("string.lower", greeterMethods["string.lower"].params, args) as [string];
-      return handlers.stringLower(s, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.stringLower(...(validateArguments("string.lower", greeterMethods["string.lower"].params, args) as [string]), callContext),
     { withContext: true, params: ["s"] },
   );
   server.register(
     "string.upper",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [s] = validateArguments("string.upper", greeterMethods["string.upper"].params, args) as [string];
-      return handlers.stringUpper(s, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.stringUpper(...(validateArguments("string.upper", greeterMethods["string.upper"].params, args) as [string]), callContext),
     { withContext: true, params: ["s"] },
   );
 }
 
 /** Calls a greeter server. Greets people, does sums, and counts sheep. */
 export class GreeterClient {
-  constructor(private readonly caller: Caller) {}
+  readonly #caller: Caller;
+
+  constructor(caller: Caller) {
+    this.#caller = caller;
+  }
 
   /** Adds two integers. */
   async add(a: number, b: number, callOptions?: CallOptions): Promise<number> {
-    return validateResult("add", greeterMethods["add"].returns, await this.caller.call("add", [a, b], {}, callOptions));
+    return validateResult("add", greeterMethods["add"].returns, await this.#caller.call("add", [a, b], {}, callOptions));
   }
 
   /** Forgets every count; for admins only. */
   async adminReset(callOptions?: CallOptions): Promise<void> {
-    await this.caller.call("admin.reset", [], {}, callOptions);
+    await this.#caller.call("admin.reset", [], {}, callOptions);
   }
 
   /** Counts a flock. */
   async census(flock: Sheep[], since?: Date, callOptions?: CallOptions): Promise<Census> {
-    return validateResult("census", greeterMethods["census"].returns, await this.caller.call("census", [flock, since], {}, callOptions));
+    return validateResult("census", greeterMethods["census"].returns, await this.#caller.call("census", [flock, since], {}, callOptions));
   }
 
   /**
@@ -160,7 +152,7 @@ export class GreeterClient {
    * @throws RemoteError with remoteClass ZeroDivisionError
    */
   async divide(a: number, b: number, callOptions?: CallOptions): Promise<number> {
-    return validateResult("divide", greeterMethods["divide"].returns, await this.caller.call("divide", [a, b], {}, callOptions));
+    return validateResult("divide", greeterMethods["divide"].returns, await this.#caller.call("divide", [a, b], {}, callOptions));
   }
 
   /**
@@ -168,15 +160,15 @@ export class GreeterClient {
    * @param name - Who to greet.
    */
   async hello(name: string, callOptions?: CallOptions): Promise<string> {
-    return validateResult("hello", greeterMethods["hello"].returns, await this.caller.call("hello", [name], {}, callOptions));
+    return validateResult("hello", greeterMethods["hello"].returns, await this.#caller.call("hello", [name], {}, callOptions));
   }
 
   async stringLower(s: string, callOptions?: CallOptions): Promise<string> {
-    return validateResult("string.lower", greeterMethods["string.lower"].returns, await this.caller.call("string.lower", [s], {}, callOptions));
+    return validateResult("string.lower", greeterMethods["string.lower"].returns, await this.#caller.call("string.lower", [s], {}, callOptions));
   }
 
   async stringUpper(s: string, callOptions?: CallOptions): Promise<string> {
-    return validateResult("string.upper", greeterMethods["string.upper"].returns, await this.caller.call("string.upper", [s], {}, callOptions));
+    return validateResult("string.upper", greeterMethods["string.upper"].returns, await this.#caller.call("string.upper", [s], {}, callOptions));
   }
 }
 
@@ -190,21 +182,23 @@ export interface GreeterClientHandlers {
 export function registerGreeterClient(client: Client, handlers: GreeterClientHandlers): void {
   client.register(
     "draw.me.a.sheep",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [size] = validateArguments("draw.me.a.sheep", greeterClientMethods["draw.me.a.sheep"].params, args) as [Size];
-      return handlers.drawMeASheep(size, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.drawMeASheep(...(validateArguments("draw.me.a.sheep", greeterClientMethods["draw.me.a.sheep"].params, args) as [Size]), callContext),
     { withContext: true, params: ["size"] },
   );
 }
 
 /** Calls the methods one connected greeter client offers; see greeterPeer(). */
 export class GreeterPeer {
-  constructor(private readonly caller: Caller) {}
+  readonly #caller: Caller;
+
+  constructor(caller: Caller) {
+    this.#caller = caller;
+  }
 
   /** Asks the client to draw a sheep. */
   async drawMeASheep(size: Size, callOptions?: CallOptions): Promise<Sheep> {
-    return validateResult("draw.me.a.sheep", greeterClientMethods["draw.me.a.sheep"].returns, await this.caller.call("draw.me.a.sheep", [size], {}, callOptions));
+    return validateResult("draw.me.a.sheep", greeterClientMethods["draw.me.a.sheep"].returns, await this.#caller.call("draw.me.a.sheep", [size], {}, callOptions));
   }
 }
 

@@ -18,6 +18,24 @@ export interface Caller {
   ): Promise<unknown>;
 }
 
+/**
+ * The arguments of a call that may leave optional parameters out, as Python
+ * expects them: positional up to the first one left out, and every later one
+ * that is given by keyword. So no nil ever takes a left-out parameter's
+ * place, and the callee's defaults apply (`history("general", undefined, 1)`
+ * sends `["general"]` and `{ limit: 1 }`).
+ */
+export function callArguments(names: readonly string[], values: readonly unknown[]): [args: unknown[], kwargs: Record<string, unknown>] {
+  const gap = values.indexOf(undefined);
+  if (gap === -1) return [[...values], {}];
+  const kwargs: Record<string, unknown> = {};
+  for (let i = gap + 1; i < values.length; i++) {
+    const name = names[i];
+    if (values[i] !== undefined && name !== undefined) kwargs[name] = values[i];
+  }
+  return [values.slice(0, gap), kwargs];
+}
+
 /** A remote method reached by property access: `remote.string.lower("ABC")`. */
 export type RemoteMethod = ((...args: unknown[]) => Promise<unknown>) & RemoteProxy;
 

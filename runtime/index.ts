@@ -9,7 +9,7 @@
  * → peer/ → security/ → events/ → the public faces (caller.ts, endpoint.ts, client.ts,
  * client-pool.ts, server.ts, this file).
  */
-export { type Caller, type RemoteMethod, type RemoteProxy, remoteProxy } from "./caller.js";
+export { type Caller, callArguments, type RemoteMethod, type RemoteProxy, remoteProxy } from "./caller.js";
 export { Client, type ClientEvents, type ClientOptions } from "./client.js";
 export { ClientPool, type ClientPoolEvents, type ClientPoolOptions } from "./client-pool.js";
 export { type ContextRegisterOptions, Endpoint } from "./endpoint.js";

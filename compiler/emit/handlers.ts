@@ -1,5 +1,6 @@
+import { paramName } from "../ir/names.js";
 import type { IrMethod, IrParam } from "../ir/types.js";
-import { CALL_CONTEXT } from "./client.js";
+import { appendedName } from "./client.js";
 import { docLines } from "./docs.js";
 import { tsType } from "./type-text.js";
 
@@ -21,7 +22,7 @@ export function emitHandlers(
   // What the validator hands over: a parameter left out is undefined, unless it has a default, which is filled in.
   const received = (p: IrParam) => `${tsType(p.type)}${p.optional && p.default === undefined ? " | undefined" : ""}`;
   for (const [i, m] of methods.entries()) {
-    const params = [...m.params.map((p) => `${p.name}: ${received(p)}`), `${CALL_CONTEXT}: CallContext`];
+    const params = [...m.params.map((p) => `${paramName(p.name)}: ${received(p)}`), `${appendedName(m, ["callContext", "context"])}: CallContext`];
     const returns = tsType(m.returns);
     if (i > 0) out.push("");
     out.push(...docLines(m, "  "), `  ${m.localName}(${params.join(", ")}): ${returns} | Promise<${returns}>;`);
@@ -32,6 +33,7 @@ export function emitHandlers(
     `/** Registers \`handlers\` on ${endpointType === "Server" ? "a server" : "a client"}; arguments are validated before a handler runs. */`,
     `export function ${registerName}(${side}: ${endpointType}, handlers: ${interfaceName}): void {`,
   );
+  // The validated arguments are spread into the handler, never bound to names: no parameter name can clash with the code around it.
   for (const m of methods) {
     const names = m.params.map((p) => p.name);
     const tuple = `[${m.params.map(received).join(", ")}]`;
@@ -40,13 +42,14 @@ export function emitHandlers(
       `params: [${names.map((n) => JSON.stringify(n)).join(", ")}]`,
       ...(m.domain === "default" ? [] : [`domain: ${JSON.stringify(m.domain)}`]),
     ];
-    out.push(`  ${side}.register(`, `    ${JSON.stringify(m.name)},`, `    (${CALL_CONTEXT}: CallContext, ...args: unknown[]) => {`);
+    const validated = `validateArguments(${JSON.stringify(m.name)}, ${validators}[${JSON.stringify(m.name)}].params, args)`;
+    out.push(`  ${side}.register(`, `    ${JSON.stringify(m.name)},`);
     if (names.length > 0) {
-      out.push(`      const [${names.join(", ")}] = validateArguments(${JSON.stringify(m.name)}, ${validators}[${JSON.stringify(m.name)}].params, args) as ${tuple};`);
+      out.push(`    (callContext: CallContext, ...args: unknown[]) =>`, `      handlers.${m.localName}(...(${validated} as ${tuple}), callContext),`);
     } else {
-      out.push(`      validateArguments(${JSON.stringify(m.name)}, ${validators}[${JSON.stringify(m.name)}].params, args);`);
+      out.push(`    (callContext: CallContext, ...args: unknown[]) => {`, `      ${validated};`, `      return handlers.${m.localName}(callContext);`, "    },");
     }
-    out.push(`      return handlers.${m.localName}(${[...names, CALL_CONTEXT].join(", ")});`, "    },", `    { ${options.join(", ")} },`, "  );");
+    out.push(`    { ${options.join(", ")} },`, "  );");
   }
   out.push("}");
   return out;

@@ -1,5 +1,5 @@
 import type { IrMethod, IrService } from "../ir/types.js";
-import { emitStubClass } from "./client.js";
+import { emitStubClass, mayLeaveGaps } from "./client.js";
 import { emitEvents } from "./events.js";
 import { emitHandlers } from "./handlers.js";
 import { header } from "./header.js";
@@ -26,6 +26,7 @@ export function emitServiceFile(service: IrService, importExtension: ImportExten
   if (hasClientMethods || hasEvents) runtime.add("type Client");
   if (hasEvents) for (const name of ["type ClientPool", "type PublishOptions", "validatePayload"]) runtime.add(name);
   if (all.some((m) => m.returns.kind !== "void")) runtime.add("validateResult");
+  if (all.some(mayLeaveGaps)) runtime.add("callArguments");
   const refs = new Set<string>();
   for (const m of all) {
     refsOf(m.returns, refs);

@@ -1,8 +1,24 @@
 import { contradiction } from "./constraints.js";
-import { isDottedName, isIdentifier, RESERVED_WORDS } from "./names.js";
+import { isDottedName, isIdentifier, paramName } from "./names.js";
 import type { Diagnostic, IrEvent, IrField, IrMethod, IrParam, IrSchema, IrService, IrType } from "./types.js";
 import { MAX_EVENT_NAME_LENGTH } from "pseud/protocol";
 import { valueFits } from "./values.js";
+
+/** What generated files import by name: a named type may not take one. */
+const GENERATED_CODE_NAMES: ReadonlySet<string> = new Set([
+  "z",
+  "CallContext",
+  "CallOptions",
+  "Caller",
+  "Client",
+  "ClientPool",
+  "PublishOptions",
+  "Server",
+  "callArguments",
+  "validateArguments",
+  "validatePayload",
+  "validateResult",
+]);
 
 /**
  * Every schema mistake the IR shows, all of them (not only the first): names
@@ -40,6 +56,8 @@ export function checkSchema(schema: IrSchema): Diagnostic[] {
   const seenTypes = new Map<string, Diagnostic["loc"]>();
   for (const named of schema.types) {
     if (!isIdentifier(named.name)) report(named.loc, `type name ${JSON.stringify(named.name)} is not an identifier`);
+    else if (GENERATED_CODE_NAMES.has(named.name) || GENERATED_CODE_NAMES.has(`${named.name}Schema`))
+      report(named.loc, `type name ${named.name} is taken by the generated code (it imports ${[...GENERATED_CODE_NAMES].join(", ")}); rename the type`);
     const twin = seenTypes.get(named.name);
     if (twin) report(named.loc, `type ${named.name} is already declared at ${where(twin)}`);
     seenTypes.set(named.name, named.loc);
@@ -69,7 +87,7 @@ export function checkSchema(schema: IrSchema): Diagnostic[] {
     const byName = new Map<string, IrMethod>();
     const byLocal = new Map<string, IrMethod>();
     for (const m of methods) {
-      if (!isDottedName(m.name)) report(m.loc, `${what} name ${JSON.stringify(m.name)} is not an identifier or dotted name`);
+      if (!isDottedName(m.name)) report(m.loc, `${what} name ${JSON.stringify(m.name)} is not an identifier or dotted name (letters, digits, _ and -)`);
       const twin = byName.get(m.name);
       if (twin) report(m.loc, `duplicate ${what} ${JSON.stringify(m.name)} (first declared at ${where(twin.loc)})`);
       else {
@@ -84,11 +102,15 @@ export function checkSchema(schema: IrSchema): Diagnostic[] {
         if (!/^[A-Z][A-Za-z0-9_]*$/.test(error)) report(m.loc, `error name ${JSON.stringify(error)} of ${m.name} is not an exception class name`);
       let optionalSeen: string | undefined;
       const params = new Set<string>();
+      const locals = new Map<string, string>();
       for (const p of m.params) {
-        if (!isIdentifier(p.name) || RESERVED_WORDS.has(p.name))
-          report(m.loc, `parameter name ${JSON.stringify(p.name)} of ${m.name} is not a usable identifier`);
+        if (!isIdentifier(p.name)) report(m.loc, `parameter name ${JSON.stringify(p.name)} of ${m.name} is not an identifier (a keyword argument's name on the wire)`);
         if (params.has(p.name)) report(m.loc, `duplicate parameter ${JSON.stringify(p.name)} in ${m.name}`);
         params.add(p.name);
+        const local = locals.get(paramName(p.name));
+        if (local !== undefined && local !== p.name)
+          report(m.loc, `parameters ${JSON.stringify(local)} and ${JSON.stringify(p.name)} of ${m.name} both generate ${paramName(p.name)}`);
+        locals.set(paramName(p.name), p.name);
         if (p.optional) optionalSeen ??= p.name;
         else if (optionalSeen !== undefined)
           report(m.loc, `required parameter ${JSON.stringify(p.name)} of ${m.name} follows optional parameter ${JSON.stringify(optionalSeen)}`);

@@ -2,7 +2,7 @@
 // source: test/compiler/golden/kitchen-sink.schema.ts
 
 import { z } from "zod";
-import { type CallContext, type CallOptions, type Caller, type Client, type ClientPool, type PublishOptions, type Server, validateArguments, validatePayload, validateResult } from "pseud";
+import { type CallContext, type CallOptions, type Caller, type Client, type ClientPool, type PublishOptions, type Server, callArguments, validateArguments, validatePayload, validateResult } from "pseud";
 import { type Contact, ContactSchema, type Envelope, EnvelopeSchema, type Level, LevelSchema, type Page, PageSchema, type Tree, TreeSchema } from "./types.js";
 
 /** The wire name of the kitchen.sink service: its server's routing id. */
@@ -62,18 +62,14 @@ export interface KitchenSinkHandlers {
 export function registerKitchenSinkServer(server: Server, handlers: KitchenSinkHandlers): void {
   server.register(
     "envelope.send",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [envelope, priority, tags] = validateArguments("envelope.send", kitchenSinkMethods["envelope.send"].params, args) as [Envelope, number | undefined, string[] | undefined];
-      return handlers.envelopeSend(envelope, priority, tags, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.envelopeSend(...(validateArguments("envelope.send", kitchenSinkMethods["envelope.send"].params, args) as [Envelope, number | undefined, string[] | undefined]), callContext),
     { withContext: true, params: ["envelope", "priority", "tags"] },
   );
   server.register(
     "mixed.union",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [value] = validateArguments("mixed.union", kitchenSinkMethods["mixed.union"].params, args) as [number | string | null];
-      return handlers.mixedUnion(value, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.mixedUnion(...(validateArguments("mixed.union", kitchenSinkMethods["mixed.union"].params, args) as [number | string | null]), callContext),
     { withContext: true, params: ["value"] },
   );
   server.register(
@@ -86,25 +82,25 @@ export function registerKitchenSinkServer(server: Server, handlers: KitchenSinkH
   );
   server.register(
     "search",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [query, code, id, since, ratio, port, tags, pair, to, page, limit, sort] = validateArguments("search", kitchenSinkMethods["search"].params, args) as [string, string, string, string, number, number, ("red" | "green" | "blue")[], string[], Contact, Page, number, "score" | "date"];
-      return handlers.search(query, code, id, since, ratio, port, tags, pair, to, page, limit, sort, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.search(...(validateArguments("search", kitchenSinkMethods["search"].params, args) as [string, string, string, string, number, number, ("red" | "green" | "blue")[], string[], Contact, Page, number, "score" | "date"]), callContext),
     { withContext: true, params: ["query", "code", "id", "since", "ratio", "port", "tags", "pair", "to", "page", "limit", "sort"] },
   );
   server.register(
     "tree.walk",
-    (callContext: CallContext, ...args: unknown[]) => {
-      const [tree, depth] = validateArguments("tree.walk", kitchenSinkMethods["tree.walk"].params, args) as [Tree, number];
-      return handlers.treeWalk(tree, depth, callContext);
-    },
+    (callContext: CallContext, ...args: unknown[]) =>
+      handlers.treeWalk(...(validateArguments("tree.walk", kitchenSinkMethods["tree.walk"].params, args) as [Tree, number]), callContext),
     { withContext: true, params: ["tree", "depth"] },
   );
 }
 
 /** Calls a kitchen.sink server. Exercises the emitters. */
 export class KitchenSinkClient {
-  constructor(private readonly caller: Caller) {}
+  readonly #caller: Caller;
+
+  constructor(caller: Caller) {
+    this.#caller = caller;
+  }
 
   /**
    * Sends an envelope.
@@ -114,15 +110,15 @@ export class KitchenSinkClient {
    * @throws RemoteError with remoteClass KeyError or ValueError
    */
   async envelopeSend(envelope: Envelope, priority?: number, tags?: string[], callOptions?: CallOptions): Promise<string> {
-    return validateResult("envelope.send", kitchenSinkMethods["envelope.send"].returns, await this.caller.call("envelope.send", [envelope, priority, tags], {}, callOptions));
+    return validateResult("envelope.send", kitchenSinkMethods["envelope.send"].returns, await this.#caller.call("envelope.send", ...callArguments(["envelope", "priority", "tags"], [envelope, priority, tags]), callOptions));
   }
 
   async mixedUnion(value: number | string | null, callOptions?: CallOptions): Promise<Level> {
-    return validateResult("mixed.union", kitchenSinkMethods["mixed.union"].returns, await this.caller.call("mixed.union", [value], {}, callOptions));
+    return validateResult("mixed.union", kitchenSinkMethods["mixed.union"].returns, await this.#caller.call("mixed.union", [value], {}, callOptions));
   }
 
   async nothing(callOptions?: CallOptions): Promise<void> {
-    await this.caller.call("nothing", [], {}, callOptions);
+    await this.#caller.call("nothing", [], {}, callOptions);
   }
 
   /**
@@ -132,11 +128,11 @@ export class KitchenSinkClient {
    * @param sort - Defaults to "score".
    */
   async search(query: string, code: string, id: string, since: string, ratio: number, port: number, tags: ("red" | "green" | "blue")[], pair: string[], to: Contact, page: Page, limit?: number, sort?: "score" | "date", callOptions?: CallOptions): Promise<string[]> {
-    return validateResult("search", kitchenSinkMethods["search"].returns, await this.caller.call("search", [query, code, id, since, ratio, port, tags, pair, to, page, limit, sort], {}, callOptions));
+    return validateResult("search", kitchenSinkMethods["search"].returns, await this.#caller.call("search", ...callArguments(["query", "code", "id", "since", "ratio", "port", "tags", "pair", "to", "page", "limit", "sort"], [query, code, id, since, ratio, port, tags, pair, to, page, limit, sort]), callOptions));
   }
 
   async treeWalk(tree: Tree, depth: number, callOptions?: CallOptions): Promise<string[] | null> {
-    return validateResult("tree.walk", kitchenSinkMethods["tree.walk"].returns, await this.caller.call("tree.walk", [tree, depth], {}, callOptions));
+    return validateResult("tree.walk", kitchenSinkMethods["tree.walk"].returns, await this.#caller.call("tree.walk", [tree, depth], {}, callOptions));
   }
 }
 
