@@ -24,6 +24,9 @@ export interface ClientSecurityLayer {
   attach(peer: RpcPeer): void;
 }
 
+/** Connection errors that end a handshake without security (ZMTP's NULL mechanism) when the connection drops. */
+const TRANSIENT: ReadonlySet<string> = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ECONNREFUSED", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTCONN"]);
+
 /** The layer for a config; throws TypeError or KeyError for a config that cannot be used (see config.ts). */
 export function clientSecurity(config: ClientSecurity | undefined, routingId: string, logger: Logger): ClientSecurityLayer {
   const plugin = clientPlugin(config);
@@ -48,9 +51,13 @@ export function clientSecurity(config: ClientSecurity | undefined, routingId: st
         failed(new UnauthorizedError(`the server refused this client's credentials (ZAP status ${event.error.status ?? "?"})`)),
       );
       for (const type of ["handshake:error:protocol", "handshake:error:other"] as const) {
-        peer.socket.onEvent(type, (event) =>
-          failed(new HandshakeError(`the security handshake with the server failed (${event.error.code}): are the server's public key and plugin right?`)),
-        );
+        peer.socket.onEvent(type, (event) => {
+          // Without security, a connection that dropped mid-handshake (a server restarting, a network blip) says
+          // nothing about keys or plugins: ZeroMQ reconnects. (Under CURVE a wrong server key looks the same — the
+          // server drops the connection — so there it fails the calls, until a handshake succeeds.)
+          if (plugin === undefined && type === "handshake:error:other" && TRANSIENT.has(String(event.error.code))) return;
+          failed(new HandshakeError(`the security handshake with the server failed (${event.error.code}): are the server's public key and plugin right?`));
+        });
       }
     },
   };
