@@ -1,4 +1,4 @@
-import { Decoder, Encoder, type EncoderOptions, ExtData, ExtensionCodec } from "@msgpack/msgpack";
+import { Decoder, decodeTimestampExtension, Encoder, type EncoderOptions, EXT_TIMESTAMP, ExtData, type ExtensionCodecType, encodeTimestampExtension } from "@msgpack/msgpack";
 import { EncodeError, ProtocolError } from "../errors.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits, scanBody } from "./decode-limits.js";
 
@@ -28,35 +28,40 @@ const UINT64_MAX = 2n ** 64n - 1n;
 /** Thrown inside the fast encoder when a value holds a bigint; caught by encodeValue. */
 const NEEDS_BIGINT_PATH = Symbol("needs the bigint encoder");
 
-const extensionCodec = new ExtensionCodec();
-for (const [type, pythonType] of Object.entries(PICKLED_EXT_TYPES)) {
-  extensionCodec.register({
-    type: Number(type),
-    encode: () => null,
-    decode: () => {
+/**
+ * The extensions pseud speaks, as one object: the timestamp (-1) both ways;
+ * on encoding, a refusal of what msgpack would silently mangle and the
+ * detection of bigints (which only the second encoder writes); on decoding,
+ * a refusal of the pickled types. One object, not @msgpack/msgpack's
+ * ExtensionCodec with types registered, which walks a 127-slot table for
+ * every object it encodes.
+ */
+const extensionCodec: ExtensionCodecType<undefined> = {
+  tryToEncode(object: unknown): ExtData | null {
+    if (object instanceof ExtData) return object; // an extension a peer sent, passed on as it came
+    if (object instanceof Date) {
+      const data = encodeTimestampExtension(object);
+      return data === null ? null : new ExtData(EXT_TIMESTAMP, data);
+    }
+    if (typeof object === "bigint") throw NEEDS_BIGINT_PATH;
+    if (typeof object === "function" || typeof object === "symbol") throw new EncodeError(`a ${typeof object} cannot be encoded as msgpack`);
+    if (object instanceof Map || object instanceof Set)
+      throw new EncodeError(`a ${object.constructor.name} cannot be encoded as msgpack; use a plain object or an array`);
+    return null;
+  },
+  decode(data: Uint8Array, type: number): unknown {
+    if (type === EXT_TIMESTAMP) return decodeTimestampExtension(data);
+    const pythonType = PICKLED_EXT_TYPES[type];
+    if (pythonType !== undefined) {
       throw new ProtocolError(
         "PICKLED_EXT",
         `msgpack extension type ${type} (a pickled Python ${pythonType}) is refused: ` +
           "pickles from a peer are unsafe; send dates as the msgpack timestamp extension (-1)",
       );
-    },
-  });
-}
-// The fast encoder hands every non-primitive to the extension codec before
-// encoding it; this hook refuses what msgpack would silently mangle and
-// detects bigints, which only the second encoder can write.
-extensionCodec.register({
-  type: 0,
-  encode: (input: unknown) => {
-    if (typeof input === "bigint") throw NEEDS_BIGINT_PATH;
-    if (typeof input === "function" || typeof input === "symbol")
-      throw new EncodeError(`a ${typeof input} cannot be encoded as msgpack`);
-    if (input instanceof Map || input instanceof Set)
-      throw new EncodeError(`a ${input.constructor.name} cannot be encoded as msgpack; use a plain object or an array`);
-    return null;
+    }
+    return new ExtData(type, data);
   },
-  decode: (data: Uint8Array, type: number) => new ExtData(type, data),
-});
+};
 
 /**
  * The largest encode buffer kept from one message to the next: 1 MiB. An
