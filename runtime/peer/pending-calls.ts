@@ -1,4 +1,5 @@
 import { AbortedError, TimeoutError } from "../errors.js";
+import { DeadlineLines } from "./deadline-lines.js";
 
 interface PendingCall {
   readonly method: string;
@@ -6,7 +7,7 @@ interface PendingCall {
   readonly peer: string;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly timeoutMs: number;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: (() => void) | undefined;
   /** The WORK as sent, so that it can be sent again unchanged after authentication. */
@@ -18,11 +19,16 @@ export type SettleOutcome = "settled" | "unknown" | "wrong-peer";
 
 /**
  * The table of outgoing calls: message id → the caller's promise and its
- * timer. `take` is the only way out of the table, so only the first of a
- * reply, a timeout, an abort or `rejectAll` settles a call.
+ * deadline (one timer per timeout length, not per call: see DeadlineLines).
+ * `take` is the only way out of the table, so only the first of a reply, a
+ * timeout, an abort or `rejectAll` settles a call.
  */
 export class PendingCalls {
   private readonly calls = new Map<string, PendingCall>();
+  private readonly deadlines = new DeadlineLines<string>((id) => {
+    const call = this.calls.get(id);
+    if (call !== undefined) this.reject(id, new TimeoutError(call.method, call.timeoutMs));
+  });
 
   /** How many calls await their reply. */
   get size(): number {
@@ -37,10 +43,10 @@ export class PendingCalls {
   add(id: string, peer: string, method: string, timeoutMs: number, frames: readonly Buffer[], signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new AbortedError(method, signal.reason));
-      const timer = setTimeout(() => this.reject(id, new TimeoutError(method, timeoutMs)), timeoutMs);
       const onAbort = signal && (() => this.reject(id, new AbortedError(method, signal.reason)));
       signal?.addEventListener("abort", onAbort as () => void, { once: true });
-      this.calls.set(id, { method, peer, resolve, reject, timer, signal, onAbort, frames });
+      this.calls.set(id, { method, peer, resolve, reject, timeoutMs, signal, onAbort, frames });
+      this.deadlines.set(id, timeoutMs);
     });
   }
 
@@ -83,7 +89,7 @@ export class PendingCalls {
     const call = this.calls.get(id);
     if (call === undefined) return undefined;
     this.calls.delete(id);
-    clearTimeout(call.timer);
+    this.deadlines.cancel(id, call.timeoutMs);
     if (call.onAbort) call.signal?.removeEventListener("abort", call.onAbort);
     return call;
   }

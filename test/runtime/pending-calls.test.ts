@@ -1,5 +1,6 @@
 import { AbortedError, ClosedError, TimeoutError } from "pseud";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { DeadlineLines } from "../../runtime/peer/deadline-lines.js";
 import { PendingCalls } from "../../runtime/peer/pending-calls.js";
 
 afterEach(() => {
@@ -61,5 +62,41 @@ describe("PendingCalls", () => {
     expect(calls.size).toBe(1);
     calls.rejectAll(() => new ClosedError("all"));
     await expect(b).rejects.toThrow("all");
+  });
+});
+
+describe("DeadlineLines: one timer per timeout length, not per call", () => {
+  it("runs each deadline exactly when due, in order, skipping the cancelled; one timer per line", () => {
+    vi.useFakeTimers();
+    const due: string[] = [];
+    const lines = new DeadlineLines<string>((key) => due.push(key));
+    lines.set("a", 1_000);
+    vi.advanceTimersByTime(10);
+    lines.set("b", 1_000);
+    lines.set("c", 1_000);
+    lines.set("x", 50);
+    expect(vi.getTimerCount()).toBe(2); // the 1,000 ms line and the 50 ms line
+    lines.cancel("b", 1_000);
+    vi.advanceTimersByTime(50);
+    expect(due).toEqual(["x"]);
+    vi.advanceTimersByTime(939);
+    expect(due).toEqual(["x"]);
+    vi.advanceTimersByTime(1);
+    expect(due).toEqual(["x", "a"]);
+    vi.advanceTimersByTime(10);
+    expect(due).toEqual(["x", "a", "c"]);
+    expect(vi.getTimerCount()).toBe(0); // a line with nothing left holds no timer
+  });
+
+  it("holds no more than about twice the live deadlines, however many were set and cancelled", () => {
+    vi.useFakeTimers();
+    const lines = new DeadlineLines<number>(() => {});
+    for (let i = 0; i < 100_000; i++) {
+      lines.set(i, 5_000);
+      if (i % 10 !== 0) lines.cancel(i, 5_000); // nine in ten settle before their deadline
+    }
+    const line = (lines as unknown as { lines: Map<number, { entries: unknown[]; head: number; live: Set<number> }> }).lines.get(5_000);
+    expect(line?.live.size).toBe(10_000);
+    expect((line?.entries.length ?? 0) - (line?.head ?? 0)).toBeLessThanOrEqual(2 * 10_000 + 64);
   });
 });
