@@ -2,51 +2,85 @@
 // source: schemas/greeter.zod.ts
 
 import { z } from "zod";
-import { type CallContext, type CallOptions, type Caller, type Client, type ClientPool, type PublishOptions, type Server, validateArguments, validatePayload, validateResult } from "pseud";
-import { type Census, CensusSchema, type Sheep, SheepSchema, type Size, SizeSchema } from "./types.js";
+import {
+  type CallContext,
+  type CallOptions,
+  type Client,
+  type ClientPool,
+  type PublishOptions,
+  type Server,
+  type ServiceDescriptor,
+  eventPublishers,
+  eventSubscriptions,
+  registerHandlers,
+  stubClass,
+} from "pseud";
+import {
+  type Census,
+  CensusSchema,
+  type Sheep,
+  SheepSchema,
+  type Size,
+  SizeSchema,
+} from "./types.js";
 
 /** The wire name of the greeter service: its server's routing id. */
 export const greeterServiceName = "greeter";
 
-/** Validators of the greeter server's methods, by wire name. */
-const greeterMethods = {
-  "add": {
-    params: [["a", z.number().int()], ["b", z.number().int()]],
-    returns: z.number().int(),
+/** The greeter service, described: the runtime builds its typed client, handlers and events from it. */
+export const greeterService = {
+  name: "greeter",
+  methods: {
+    add: {
+      wire: "add",
+      params: [["a", z.number().int()], ["b", z.number().int()]],
+      returns: z.number().int(),
+    },
+    adminReset: {
+      wire: "admin.reset",
+      params: [],
+      domain: "restricted",
+    },
+    census: {
+      wire: "census",
+      params: [["flock", z.array(SheepSchema)], ["since", z.date().optional()]],
+      returns: CensusSchema,
+    },
+    divide: {
+      wire: "divide",
+      params: [["a", z.number()], ["b", z.number()]],
+      returns: z.number(),
+    },
+    hello: {
+      wire: "hello",
+      params: [["name", z.string()]],
+      returns: z.string(),
+    },
+    stringLower: {
+      wire: "string.lower",
+      params: [["s", z.string()]],
+      returns: z.string(),
+    },
+    stringUpper: {
+      wire: "string.upper",
+      params: [["s", z.string()]],
+      returns: z.string(),
+    },
   },
-  "admin.reset": {
-    params: [],
-    returns: z.void(),
+  clientMethods: {
+    drawMeASheep: {
+      wire: "draw.me.a.sheep",
+      params: [["size", SizeSchema]],
+      returns: SheepSchema,
+    },
   },
-  "census": {
-    params: [["flock", z.array(z.lazy(() => SheepSchema))], ["since", z.date().optional()]],
-    returns: z.lazy(() => CensusSchema),
+  events: {
+    flockCounted: {
+      wire: "flock.counted",
+      payload: CensusSchema,
+    },
   },
-  "divide": {
-    params: [["a", z.number()], ["b", z.number()]],
-    returns: z.number(),
-  },
-  "hello": {
-    params: [["name", z.string()]],
-    returns: z.string(),
-  },
-  "string.lower": {
-    params: [["s", z.string()]],
-    returns: z.string(),
-  },
-  "string.upper": {
-    params: [["s", z.string()]],
-    returns: z.string(),
-  },
-} as const;
-
-/** Validators of the methods greeter clients offer, by wire name. */
-const greeterClientMethods = {
-  "draw.me.a.sheep": {
-    params: [["size", z.lazy(() => SizeSchema)]],
-    returns: z.lazy(() => SheepSchema),
-  },
-} as const;
+} satisfies ServiceDescriptor;
 
 /** What a greeter server implements. Greets people, does sums, and counts sheep. */
 export interface GreeterHandlers {
@@ -57,7 +91,11 @@ export interface GreeterHandlers {
   adminReset(callContext: CallContext): void | Promise<void>;
 
   /** Counts a flock. */
-  census(flock: Sheep[], since: Date | undefined, callContext: CallContext): Census | Promise<Census>;
+  census(
+    flock: Sheep[],
+    since: Date | undefined,
+    callContext: CallContext,
+  ): Census | Promise<Census>;
 
   /**
    * Divides a by b.
@@ -78,99 +116,39 @@ export interface GreeterHandlers {
 
 /** Registers `handlers` on a server; arguments are validated before a handler runs. */
 export function registerGreeterServer(server: Server, handlers: GreeterHandlers): void {
-  server.register(
-    "add",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.add(...(validateArguments("add", greeterMethods["add"].params, args) as [number, number]), callContext),
-    { withContext: true, params: ["a", "b"] },
-  );
-  server.register(
-    "admin.reset",
-    (callContext: CallContext, ...args: unknown[]) => {
-      validateArguments("admin.reset", greeterMethods["admin.reset"].params, args);
-      return handlers.adminReset(callContext);
-    },
-    { withContext: true, params: [], domain: "restricted" },
-  );
-  server.register(
-    "census",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.census(...(validateArguments("census", greeterMethods["census"].params, args) as [Sheep[], Date | undefined]), callContext),
-    { withContext: true, params: ["flock", "since"] },
-  );
-  server.register(
-    "divide",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.divide(...(validateArguments("divide", greeterMethods["divide"].params, args) as [number, number]), callContext),
-    { withContext: true, params: ["a", "b"] },
-  );
-  server.register(
-    "hello",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.hello(...(validateArguments("hello", greeterMethods["hello"].params, args) as [string]), callContext),
-    { withContext: true, params: ["name"] },
-  );
-  server.register(
-    "string.lower",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.stringLower(...(validateArguments("string.lower", greeterMethods["string.lower"].params, args) as [string]), callContext),
-    { withContext: true, params: ["s"] },
-  );
-  server.register(
-    "string.upper",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.stringUpper(...(validateArguments("string.upper", greeterMethods["string.upper"].params, args) as [string]), callContext),
-    { withContext: true, params: ["s"] },
-  );
+  registerHandlers(server, greeterService.methods, handlers);
 }
 
 /** Calls a greeter server. Greets people, does sums, and counts sheep. */
-export class GreeterClient {
-  readonly #caller: Caller;
-
-  constructor(caller: Caller) {
-    this.#caller = caller;
-  }
-
+export interface GreeterClient {
   /** Adds two integers. */
-  async add(a: number, b: number, callOptions?: CallOptions): Promise<number> {
-    return validateResult("add", greeterMethods["add"].returns, await this.#caller.call("add", [a, b], {}, callOptions));
-  }
+  add(a: number, b: number, callOptions?: CallOptions): Promise<number>;
 
   /** Forgets every count; for admins only. */
-  async adminReset(callOptions?: CallOptions): Promise<void> {
-    await this.#caller.call("admin.reset", [], {}, callOptions);
-  }
+  adminReset(callOptions?: CallOptions): Promise<void>;
 
   /** Counts a flock. */
-  async census(flock: Sheep[], since?: Date, callOptions?: CallOptions): Promise<Census> {
-    return validateResult("census", greeterMethods["census"].returns, await this.#caller.call("census", [flock, since], {}, callOptions));
-  }
+  census(flock: Sheep[], since?: Date, callOptions?: CallOptions): Promise<Census>;
 
   /**
    * Divides a by b.
    * @throws RemoteError with remoteClass ZeroDivisionError
    */
-  async divide(a: number, b: number, callOptions?: CallOptions): Promise<number> {
-    return validateResult("divide", greeterMethods["divide"].returns, await this.#caller.call("divide", [a, b], {}, callOptions));
-  }
+  divide(a: number, b: number, callOptions?: CallOptions): Promise<number>;
 
   /**
    * Says hello.
    * @param name - Who to greet.
    */
-  async hello(name: string, callOptions?: CallOptions): Promise<string> {
-    return validateResult("hello", greeterMethods["hello"].returns, await this.#caller.call("hello", [name], {}, callOptions));
-  }
+  hello(name: string, callOptions?: CallOptions): Promise<string>;
 
-  async stringLower(s: string, callOptions?: CallOptions): Promise<string> {
-    return validateResult("string.lower", greeterMethods["string.lower"].returns, await this.#caller.call("string.lower", [s], {}, callOptions));
-  }
+  stringLower(s: string, callOptions?: CallOptions): Promise<string>;
 
-  async stringUpper(s: string, callOptions?: CallOptions): Promise<string> {
-    return validateResult("string.upper", greeterMethods["string.upper"].returns, await this.#caller.call("string.upper", [s], {}, callOptions));
-  }
+  stringUpper(s: string, callOptions?: CallOptions): Promise<string>;
 }
+
+/** Makes a {@link GreeterClient} over a caller: `new GreeterClient(caller)`. */
+export const GreeterClient = stubClass<GreeterClient>(greeterService.methods);
 
 /** What a greeter client implements: the methods its server may call. */
 export interface GreeterClientHandlers {
@@ -179,38 +157,23 @@ export interface GreeterClientHandlers {
 }
 
 /** Registers `handlers` on a client; arguments are validated before a handler runs. */
-export function registerGreeterClient(client: Client, handlers: GreeterClientHandlers): void {
-  client.register(
-    "draw.me.a.sheep",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.drawMeASheep(...(validateArguments("draw.me.a.sheep", greeterClientMethods["draw.me.a.sheep"].params, args) as [Size]), callContext),
-    { withContext: true, params: ["size"] },
-  );
+export function registerGreeterClient(client: Client | ClientPool, handlers: GreeterClientHandlers): void {
+  registerHandlers(client, greeterService.clientMethods, handlers);
 }
 
 /** Calls the methods one connected greeter client offers; see greeterPeer(). */
-export class GreeterPeer {
-  readonly #caller: Caller;
-
-  constructor(caller: Caller) {
-    this.#caller = caller;
-  }
-
+export interface GreeterPeer {
   /** Asks the client to draw a sheep. */
-  async drawMeASheep(size: Size, callOptions?: CallOptions): Promise<Sheep> {
-    return validateResult("draw.me.a.sheep", greeterClientMethods["draw.me.a.sheep"].returns, await this.#caller.call("draw.me.a.sheep", [size], {}, callOptions));
-  }
+  drawMeASheep(size: Size, callOptions?: CallOptions): Promise<Sheep>;
 }
+
+/** Makes a {@link GreeterPeer} over a caller: `new GreeterPeer(caller)`. */
+export const GreeterPeer = stubClass<GreeterPeer>(greeterService.clientMethods);
 
 /** A typed handle on one connected client of `server`, by its routing id or identity. */
 export function greeterPeer(server: Server, peer: Uint8Array | string): GreeterPeer {
   return new GreeterPeer(server.sendTo(peer));
 }
-
-/** Validators of the greeter server's event payloads, by wire name. */
-const greeterEventPayloads = {
-  "flock.counted": z.lazy(() => CensusSchema),
-} as const;
 
 /** What a greeter server publishes: each event to every subscribed client, or only to `options.to`. */
 export interface GreeterEvents {
@@ -218,14 +181,9 @@ export interface GreeterEvents {
   readonly flockCounted: { publish(payload: Census, options?: PublishOptions): number };
 }
 
-/** The greeter server's events on `server`; `publish` validates the payload and returns how many subscribers it went to. */
+/** The greeter server's events on `server`: `publish` validates a payload and tells how many it reached. */
 export function greeterEvents(server: Server): GreeterEvents {
-  return {
-    flockCounted: {
-      publish: (payload, options) =>
-        server.publish("flock.counted", validatePayload("flock.counted", greeterEventPayloads["flock.counted"], payload), options),
-    },
-  };
+  return eventPublishers(server, greeterService.events);
 }
 
 /** The greeter server's events a client may subscribe to. */
@@ -236,10 +194,5 @@ export interface GreeterSubscriptions {
 
 /** Subscriptions to the greeter server's events on `client`; `subscribe` returns what stops it. */
 export function greeterSubscriptions(client: Client | ClientPool): GreeterSubscriptions {
-  return {
-    flockCounted: {
-      subscribe: (handler) =>
-        client.subscribe("flock.counted", (payload) => handler(validatePayload("flock.counted", greeterEventPayloads["flock.counted"], payload))),
-    },
-  };
+  return eventSubscriptions(client, greeterService.events);
 }

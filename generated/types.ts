@@ -13,7 +13,13 @@ export interface Census {
 }
 
 /** Validates {@link Census} values. */
-export const CensusSchema: z.ZodType<Census> = z.object({ total: z.number().int().min(0), bySize: z.record(z.string(), z.number().int()), heaviest: z.union([z.tuple([z.string(), z.number()]), z.null()]), checksum: z.union([z.bigint(), z.number().int()]).transform((value) => BigInt(value)), complete: z.boolean() });
+export const CensusSchema: z.ZodType<Census> = z.object({
+  total: z.number().int().min(0),
+  bySize: z.record(z.string(), z.number().int()),
+  heaviest: z.union([z.tuple([z.string(), z.number()]), z.null()]),
+  checksum: z.union([z.bigint(), z.number().int()]).transform((value) => BigInt(value)),
+  complete: z.boolean(),
+});
 
 /** A sheep, as a client draws it. */
 export interface Sheep {
@@ -28,7 +34,15 @@ export interface Sheep {
 }
 
 /** Validates {@link Sheep} values. */
-export const SheepSchema: z.ZodType<Sheep> = z.object({ size: z.lazy(() => SizeSchema), wool: z.number().int(), drawnAt: z.date(), picture: z.instanceof(Uint8Array), tags: z.array(z.string()), owner: z.union([z.string(), z.null()]), notes: z.string().optional() });
+export const SheepSchema: z.ZodType<Sheep> = z.object({
+  size: z.lazy(() => SizeSchema),
+  wool: z.number().int(),
+  drawnAt: z.date(),
+  picture: z.instanceof(Uint8Array),
+  tags: z.array(z.string()),
+  owner: z.union([z.string(), z.null()]),
+  notes: z.string().optional(),
+});
 
 /** How big a sheep is. */
 export type Size = "small" | "big";

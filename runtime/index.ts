@@ -7,7 +7,7 @@
  * layer or lower ones (test/runtime/layers.test.ts checks it):
  * errors.ts, logger.ts, rate-limited-logger.ts, limits.ts, validation.ts → protocol/ → transport/ → heartbeat/
  * → peer/ → security/ → events/ → the public faces (caller.ts, endpoint.ts, client.ts,
- * client-pool.ts, server.ts, this file).
+ * client-pool.ts, server.ts, service.ts, this file).
  */
 export { type Caller, callArguments, type RemoteMethod, type RemoteProxy, remoteProxy } from "./caller.js";
 export { Client, type ClientEvents, type ClientOptions } from "./client.js";
@@ -84,4 +84,18 @@ export type { ClientPlugin, Hello, HelloVerdict, PluginName, ServerPlugin } from
 export type { ClientMechanism, CurveKeys, ServerMechanism } from "./transport/mechanism.js";
 export { type CurveClients, type PasswordCheck } from "./security/zap-policies.js";
 export { type ZapDecision, type ZapPolicy, type ZapRequest } from "./security/zap-handler.js";
+export {
+  type EventDescriptor,
+  type EventDescriptors,
+  eventPublishers,
+  eventSubscriptions,
+  type MethodDescriptor,
+  type MethodDescriptors,
+  type Publisher,
+  type Registrar,
+  registerHandlers,
+  type ServiceDescriptor,
+  stubClass,
+  type Subscriber,
+} from "./service.js";
 export { type PeerCaller, type PeerInfo, type PublishOptions, Server, type ServerEvents, type ServerOptions } from "./server.js";

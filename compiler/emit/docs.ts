@@ -24,3 +24,10 @@ export function docLines({ doc, default: value, params = [], errors = [] }: Docu
 function withDefault(doc: string | undefined, value: string | undefined): string {
   return [doc?.trim() ?? "", value === undefined ? "" : `Defaults to ${value}.`].filter((part) => part !== "").join(" ");
 }
+
+/** A method signature in an interface, its parameters on lines of their own when it would be longer than 100 characters. */
+export function signatureLines(name: string, params: readonly string[], returns: string): string[] {
+  const oneLine = `  ${name}(${params.join(", ")}): ${returns};`;
+  if (oneLine.length <= 100) return [oneLine];
+  return [`  ${name}(`, ...params.map((p) => `    ${p},`), `  ): ${returns};`];
+}

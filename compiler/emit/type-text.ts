@@ -32,11 +32,27 @@ export function tsType(type: IrType): string {
 }
 
 /**
+ * How a Zod schema is written: refs through `z.lazy` (in types.ts, where
+ * order and recursion matter) or by name (in a service file, which imports
+ * them ready); on one line, or with an object's fields on lines of their own
+ * below `indent` when the object would not fit on one.
+ */
+export interface ZodStyle {
+  readonly lazyRefs: boolean;
+  readonly indent?: string;
+}
+
+const LAZY: ZodStyle = { lazyRefs: true };
+
+/** Longer than this, an object schema's fields go on lines of their own. */
+const LINE = 100;
+
+/**
  * The Zod schema of an IR type, as generated code writes it, constraints
  * and all: the generated validator enforces exactly what the schema says.
- * Refs go through z.lazy, so order and recursion do not matter.
  */
-export function zodType(type: IrType): string {
+export function zodType(type: IrType, style: ZodStyle = LAZY): string {
+  const inner = (t: IrType) => zodType(t, style);
   switch (type.kind) {
     case "primitive":
       if (type.name === "string") return stringSchema(type.constraints);
@@ -47,17 +63,22 @@ export function zodType(type: IrType): string {
     case "enum":
       return `z.enum([${type.values.map((v) => JSON.stringify(v)).join(", ")}])`;
     case "array":
-      return `z.array(${zodType(type.element)})${lengths(type.constraints?.minItems, type.constraints?.maxItems)}`;
+      return `z.array(${inner(type.element)})${lengths(type.constraints?.minItems, type.constraints?.maxItems)}`;
     case "tuple":
-      return `z.tuple([${type.items.map(zodType).join(", ")}])`;
-    case "object":
-      return `z.object({ ${type.fields.map((f) => `${propertyName(f.name)}: ${zodSlot(f)}`).join(", ")} })`;
+      return `z.tuple([${type.items.map(inner).join(", ")}])`;
+    case "object": {
+      const oneLine = `z.object({ ${type.fields.map((f) => `${propertyName(f.name)}: ${zodSlot(f, { lazyRefs: style.lazyRefs })}`).join(", ")} })`;
+      if (style.indent === undefined || oneLine.length + style.indent.length <= LINE || type.fields.length === 0) return oneLine;
+      const deeper = `${style.indent}  `;
+      const fields = type.fields.map((f) => `${deeper}${propertyName(f.name)}: ${zodSlot(f, { lazyRefs: style.lazyRefs, indent: deeper })},`);
+      return `z.object({\n${fields.join("\n")}\n${style.indent}})`;
+    }
     case "record":
-      return `z.record(z.string(), ${zodType(type.value)})`;
+      return `z.record(z.string(), ${inner(type.value)})`;
     case "union":
-      return `z.union([${type.members.map(zodType).join(", ")}])`;
+      return `z.union([${type.members.map(inner).join(", ")}])`;
     case "ref":
-      return `z.lazy(() => ${schemaName(type.name)})`;
+      return style.lazyRefs ? `z.lazy(() => ${schemaName(type.name)})` : schemaName(type.name);
     case "void":
       return "z.void()";
   }
@@ -68,8 +89,8 @@ export function zodType(type: IrType): string {
  * (the validator fills it in, so the receiver never sees it left out),
  * `.optional()` when it may be left out, else the type's.
  */
-export function zodSlot(slot: { readonly type: IrType; readonly optional: boolean; readonly default: string | undefined }): string {
-  const schema = zodType(slot.type);
+export function zodSlot(slot: { readonly type: IrType; readonly optional: boolean; readonly default: string | undefined }, style: ZodStyle = LAZY): string {
+  const schema = zodType(slot.type, style);
   if (slot.default !== undefined) return `${schema}.default(${slot.default})`;
   return slot.optional ? `${schema}.optional()` : schema;
 }

@@ -17,7 +17,7 @@ export function emitTypesFile(types: readonly IrNamedType[]): string {
     } else {
       out.push(`export type ${named.name} = ${tsType(named.type)};`);
     }
-    out.push("", `/** Validates {@link ${named.name}} values. */`, `export const ${schemaName(named.name)}: z.ZodType<${named.name}> = ${zodType(named.type)};`);
+    out.push("", `/** Validates {@link ${named.name}} values. */`, `export const ${schemaName(named.name)}: z.ZodType<${named.name}> = ${zodType(named.type, { lazyRefs: true, indent: "" })};`);
   }
   return `${out.join("\n")}\n`;
 }

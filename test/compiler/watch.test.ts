@@ -41,9 +41,9 @@ describe("pseud gen --watch", () => {
     const root = tempProject({ "schemas/clock.ts": schema("now") });
     const { child, output } = await startWatching(root);
     const generated = join(root, "generated/clock.ts");
-    expect(readFileSync(generated, "utf8")).toContain("async now(");
+    expect(readFileSync(generated, "utf8")).toContain("  now(callOptions?: CallOptions)");
     writeFileSync(join(root, "schemas/clock.ts"), schema("later"));
-    await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain("async later(");
+    await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain("  later(callOptions?: CallOptions)");
     expect(output.stderr).toContain("changed; generating");
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
@@ -56,10 +56,10 @@ describe("pseud gen --watch", () => {
     const generated = join(root, "generated/timer.ts");
     mkdirSync(join(root, "schemas/sub/deeper"), { recursive: true });
     writeFileSync(join(root, "schemas/sub/deeper/timer.ts"), schema("start", "timer"));
-    await expect.poll(() => existsSync(generated) && readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain("async start(");
+    await expect.poll(() => existsSync(generated) && readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain("  start(callOptions?: CallOptions)");
     for (const name of ["stop", "reset"]) {
       writeFileSync(join(root, "schemas/sub/deeper/timer.ts"), schema(name, "timer"));
-      await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain(`async ${name}(`);
+      await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain(`  ${name}(callOptions?: CallOptions)`);
     }
     expect(await watching.stop()).toBe(0);
   }, 60_000);

@@ -18,7 +18,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["peer/"],
   ["security/"],
   ["events/"],
-  ["caller.ts", "endpoint.ts", "client.ts", "client-pool.ts", "server.ts", "index.ts"],
+  ["caller.ts", "endpoint.ts", "client.ts", "client-pool.ts", "server.ts", "service.ts", "index.ts"],
 ];
 
 function layerOf(file: string): number {

@@ -2,35 +2,98 @@
 // source: test/compiler/golden/kitchen-sink.schema.ts
 
 import { z } from "zod";
-import { type CallContext, type CallOptions, type Caller, type Client, type ClientPool, type PublishOptions, type Server, callArguments, validateArguments, validatePayload, validateResult } from "pseud";
-import { type Contact, ContactSchema, type Envelope, EnvelopeSchema, type Level, LevelSchema, type Page, PageSchema, type Tree, TreeSchema } from "./types.js";
+import {
+  type CallContext,
+  type CallOptions,
+  type Client,
+  type ClientPool,
+  type PublishOptions,
+  type Server,
+  type ServiceDescriptor,
+  eventPublishers,
+  eventSubscriptions,
+  registerHandlers,
+  stubClass,
+} from "pseud";
+import {
+  type Contact,
+  ContactSchema,
+  type Envelope,
+  EnvelopeSchema,
+  type Level,
+  LevelSchema,
+  type Page,
+  PageSchema,
+  type Tree,
+  TreeSchema,
+} from "./types.js";
 
 /** The wire name of the kitchen.sink service: its server's routing id. */
 export const kitchenSinkServiceName = "kitchen.sink";
 
-/** Validators of the kitchen.sink server's methods, by wire name. */
-const kitchenSinkMethods = {
-  "envelope.send": {
-    params: [["envelope", z.lazy(() => EnvelopeSchema)], ["priority", z.number().int().optional()], ["tags", z.array(z.string()).optional()]],
-    returns: z.string(),
+/** The kitchen.sink service, described: the runtime builds its typed client, handlers and events from it. */
+export const kitchenSinkService = {
+  name: "kitchen.sink",
+  methods: {
+    envelopeSend: {
+      wire: "envelope.send",
+      params: [
+        ["envelope", EnvelopeSchema],
+        ["priority", z.number().int().optional()],
+        ["tags", z.array(z.string()).optional()],
+      ],
+      returns: z.string(),
+    },
+    mixedUnion: {
+      wire: "mixed.union",
+      params: [["value", z.union([z.number(), z.string(), z.null()])]],
+      returns: LevelSchema,
+    },
+    nothing: {
+      wire: "nothing",
+      params: [],
+      domain: "ops",
+    },
+    search: {
+      wire: "search",
+      params: [
+        ["query", z.string().min(3).max(80).regex(new RegExp("^[a-z ]+$", "i"))],
+        ["code", z.string().length(4).regex(new RegExp("^\\d+$"))],
+        ["id", z.uuid()],
+        ["since", z.iso.datetime()],
+        ["ratio", z.number().gt(0).lt(1).multipleOf(0.05)],
+        ["port", z.number().int().min(0).max(4294967295)],
+        ["tags", z.array(z.enum(["red", "green", "blue"])).min(1).max(3)],
+        ["pair", z.array(z.string()).length(2)],
+        ["to", ContactSchema],
+        ["page", PageSchema],
+        ["limit", z.number().int().min(1).max(100).default(50)],
+        ["sort", z.enum(["score", "date"]).default("score")],
+      ],
+      returns: z.array(z.string().min(1)).max(100),
+    },
+    treeWalk: {
+      wire: "tree.walk",
+      params: [["tree", TreeSchema], ["depth", z.number()]],
+      returns: z.union([z.array(z.string()), z.null()]),
+    },
   },
-  "mixed.union": {
-    params: [["value", z.union([z.number(), z.string(), z.null()])]],
-    returns: z.lazy(() => LevelSchema),
+  clientMethods: {},
+  events: {
+    pageSeen: {
+      wire: "page.seen",
+      payload: z.union([PageSchema, z.null()]),
+    },
+    tick: {
+      wire: "tick",
+      payload: z.object({ at: z.date(), count: z.number().int().min(0) }),
+    },
+    treeGrown: {
+      wire: "tree.grown",
+      payload: TreeSchema,
+    },
   },
-  "nothing": {
-    params: [],
-    returns: z.void(),
-  },
-  "search": {
-    params: [["query", z.string().min(3).max(80).regex(new RegExp("^[a-z ]+$", "i"))], ["code", z.string().length(4).regex(new RegExp("^\\d+$"))], ["id", z.uuid()], ["since", z.iso.datetime()], ["ratio", z.number().gt(0).lt(1).multipleOf(0.05)], ["port", z.number().int().min(0).max(4294967295)], ["tags", z.array(z.enum(["red", "green", "blue"])).min(1).max(3)], ["pair", z.array(z.string()).length(2)], ["to", z.lazy(() => ContactSchema)], ["page", z.lazy(() => PageSchema)], ["limit", z.number().int().min(1).max(100).default(50)], ["sort", z.enum(["score", "date"]).default("score")]],
-    returns: z.array(z.string().min(1)).max(100),
-  },
-  "tree.walk": {
-    params: [["tree", z.lazy(() => TreeSchema)], ["depth", z.number()]],
-    returns: z.union([z.array(z.string()), z.null()]),
-  },
-} as const;
+} satisfies ServiceDescriptor;
 
 /** What a kitchen.sink server implements. Exercises the emitters. */
 export interface KitchenSinkHandlers {
@@ -41,7 +104,12 @@ export interface KitchenSinkHandlers {
    * @param priority - Higher goes first.
    * @throws RemoteError with remoteClass KeyError or ValueError
    */
-  envelopeSend(envelope: Envelope, priority: number | undefined, tags: string[] | undefined, callContext: CallContext): string | Promise<string>;
+  envelopeSend(
+    envelope: Envelope,
+    priority: number | undefined,
+    tags: string[] | undefined,
+    callContext: CallContext,
+  ): string | Promise<string>;
 
   mixedUnion(value: number | string | null, callContext: CallContext): Level | Promise<Level>;
 
@@ -53,55 +121,36 @@ export interface KitchenSinkHandlers {
    * @param limit - At most this many. Defaults to 50.
    * @param sort - Defaults to "score".
    */
-  search(query: string, code: string, id: string, since: string, ratio: number, port: number, tags: ("red" | "green" | "blue")[], pair: string[], to: Contact, page: Page, limit: number, sort: "score" | "date", callContext: CallContext): string[] | Promise<string[]>;
+  search(
+    query: string,
+    code: string,
+    id: string,
+    since: string,
+    ratio: number,
+    port: number,
+    tags: ("red" | "green" | "blue")[],
+    pair: string[],
+    to: Contact,
+    page: Page,
+    limit: number,
+    sort: "score" | "date",
+    callContext: CallContext,
+  ): string[] | Promise<string[]>;
 
-  treeWalk(tree: Tree, depth: number, callContext: CallContext): string[] | null | Promise<string[] | null>;
+  treeWalk(
+    tree: Tree,
+    depth: number,
+    callContext: CallContext,
+  ): string[] | null | Promise<string[] | null>;
 }
 
 /** Registers `handlers` on a server; arguments are validated before a handler runs. */
 export function registerKitchenSinkServer(server: Server, handlers: KitchenSinkHandlers): void {
-  server.register(
-    "envelope.send",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.envelopeSend(...(validateArguments("envelope.send", kitchenSinkMethods["envelope.send"].params, args) as [Envelope, number | undefined, string[] | undefined]), callContext),
-    { withContext: true, params: ["envelope", "priority", "tags"] },
-  );
-  server.register(
-    "mixed.union",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.mixedUnion(...(validateArguments("mixed.union", kitchenSinkMethods["mixed.union"].params, args) as [number | string | null]), callContext),
-    { withContext: true, params: ["value"] },
-  );
-  server.register(
-    "nothing",
-    (callContext: CallContext, ...args: unknown[]) => {
-      validateArguments("nothing", kitchenSinkMethods["nothing"].params, args);
-      return handlers.nothing(callContext);
-    },
-    { withContext: true, params: [], domain: "ops" },
-  );
-  server.register(
-    "search",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.search(...(validateArguments("search", kitchenSinkMethods["search"].params, args) as [string, string, string, string, number, number, ("red" | "green" | "blue")[], string[], Contact, Page, number, "score" | "date"]), callContext),
-    { withContext: true, params: ["query", "code", "id", "since", "ratio", "port", "tags", "pair", "to", "page", "limit", "sort"] },
-  );
-  server.register(
-    "tree.walk",
-    (callContext: CallContext, ...args: unknown[]) =>
-      handlers.treeWalk(...(validateArguments("tree.walk", kitchenSinkMethods["tree.walk"].params, args) as [Tree, number]), callContext),
-    { withContext: true, params: ["tree", "depth"] },
-  );
+  registerHandlers(server, kitchenSinkService.methods, handlers);
 }
 
 /** Calls a kitchen.sink server. Exercises the emitters. */
-export class KitchenSinkClient {
-  readonly #caller: Caller;
-
-  constructor(caller: Caller) {
-    this.#caller = caller;
-  }
-
+export interface KitchenSinkClient {
   /**
    * Sends an envelope.
    *
@@ -109,17 +158,16 @@ export class KitchenSinkClient {
    * @param priority - Higher goes first.
    * @throws RemoteError with remoteClass KeyError or ValueError
    */
-  async envelopeSend(envelope: Envelope, priority?: number, tags?: string[], callOptions?: CallOptions): Promise<string> {
-    return validateResult("envelope.send", kitchenSinkMethods["envelope.send"].returns, await this.#caller.call("envelope.send", ...callArguments(["envelope", "priority", "tags"], [envelope, priority, tags]), callOptions));
-  }
+  envelopeSend(
+    envelope: Envelope,
+    priority?: number,
+    tags?: string[],
+    callOptions?: CallOptions,
+  ): Promise<string>;
 
-  async mixedUnion(value: number | string | null, callOptions?: CallOptions): Promise<Level> {
-    return validateResult("mixed.union", kitchenSinkMethods["mixed.union"].returns, await this.#caller.call("mixed.union", [value], {}, callOptions));
-  }
+  mixedUnion(value: number | string | null, callOptions?: CallOptions): Promise<Level>;
 
-  async nothing(callOptions?: CallOptions): Promise<void> {
-    await this.#caller.call("nothing", [], {}, callOptions);
-  }
+  nothing(callOptions?: CallOptions): Promise<void>;
 
   /**
    * Every constraint kind the IR carries.
@@ -127,21 +175,27 @@ export class KitchenSinkClient {
    * @param limit - At most this many. Defaults to 50.
    * @param sort - Defaults to "score".
    */
-  async search(query: string, code: string, id: string, since: string, ratio: number, port: number, tags: ("red" | "green" | "blue")[], pair: string[], to: Contact, page: Page, limit?: number, sort?: "score" | "date", callOptions?: CallOptions): Promise<string[]> {
-    return validateResult("search", kitchenSinkMethods["search"].returns, await this.#caller.call("search", ...callArguments(["query", "code", "id", "since", "ratio", "port", "tags", "pair", "to", "page", "limit", "sort"], [query, code, id, since, ratio, port, tags, pair, to, page, limit, sort]), callOptions));
-  }
+  search(
+    query: string,
+    code: string,
+    id: string,
+    since: string,
+    ratio: number,
+    port: number,
+    tags: ("red" | "green" | "blue")[],
+    pair: string[],
+    to: Contact,
+    page: Page,
+    limit?: number,
+    sort?: "score" | "date",
+    callOptions?: CallOptions,
+  ): Promise<string[]>;
 
-  async treeWalk(tree: Tree, depth: number, callOptions?: CallOptions): Promise<string[] | null> {
-    return validateResult("tree.walk", kitchenSinkMethods["tree.walk"].returns, await this.#caller.call("tree.walk", [tree, depth], {}, callOptions));
-  }
+  treeWalk(tree: Tree, depth: number, callOptions?: CallOptions): Promise<string[] | null>;
 }
 
-/** Validators of the kitchen.sink server's event payloads, by wire name. */
-const kitchenSinkEventPayloads = {
-  "page.seen": z.union([z.lazy(() => PageSchema), z.null()]),
-  "tick": z.object({ at: z.date(), count: z.number().int().min(0) }),
-  "tree.grown": z.lazy(() => TreeSchema),
-} as const;
+/** Makes a {@link KitchenSinkClient} over a caller: `new KitchenSinkClient(caller)`. */
+export const KitchenSinkClient = stubClass<KitchenSinkClient>(kitchenSinkService.methods);
 
 /** What a kitchen.sink server publishes: each event to every subscribed client, or only to `options.to`. */
 export interface KitchenSinkEvents {
@@ -153,22 +207,9 @@ export interface KitchenSinkEvents {
   readonly treeGrown: { publish(payload: Tree, options?: PublishOptions): number };
 }
 
-/** The kitchen.sink server's events on `server`; `publish` validates the payload and returns how many subscribers it went to. */
+/** The kitchen.sink server's events on `server`: `publish` validates a payload and tells how many it reached. */
 export function kitchenSinkEvents(server: Server): KitchenSinkEvents {
-  return {
-    pageSeen: {
-      publish: (payload, options) =>
-        server.publish("page.seen", validatePayload("page.seen", kitchenSinkEventPayloads["page.seen"], payload), options),
-    },
-    tick: {
-      publish: (payload, options) =>
-        server.publish("tick", validatePayload("tick", kitchenSinkEventPayloads["tick"], payload), options),
-    },
-    treeGrown: {
-      publish: (payload, options) =>
-        server.publish("tree.grown", validatePayload("tree.grown", kitchenSinkEventPayloads["tree.grown"], payload), options),
-    },
-  };
+  return eventPublishers(server, kitchenSinkService.events);
 }
 
 /** The kitchen.sink server's events a client may subscribe to. */
@@ -183,18 +224,5 @@ export interface KitchenSinkSubscriptions {
 
 /** Subscriptions to the kitchen.sink server's events on `client`; `subscribe` returns what stops it. */
 export function kitchenSinkSubscriptions(client: Client | ClientPool): KitchenSinkSubscriptions {
-  return {
-    pageSeen: {
-      subscribe: (handler) =>
-        client.subscribe("page.seen", (payload) => handler(validatePayload("page.seen", kitchenSinkEventPayloads["page.seen"], payload))),
-    },
-    tick: {
-      subscribe: (handler) =>
-        client.subscribe("tick", (payload) => handler(validatePayload("tick", kitchenSinkEventPayloads["tick"], payload))),
-    },
-    treeGrown: {
-      subscribe: (handler) =>
-        client.subscribe("tree.grown", (payload) => handler(validatePayload("tree.grown", kitchenSinkEventPayloads["tree.grown"], payload))),
-    },
-  };
+  return eventSubscriptions(client, kitchenSinkService.events);
 }

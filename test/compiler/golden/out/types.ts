@@ -20,7 +20,16 @@ export interface Envelope {
 }
 
 /** Validates {@link Envelope} values. */
-export const EnvelopeSchema: z.ZodType<Envelope> = z.object({ "content-type": z.string(), headers: z.record(z.string(), z.array(z.string())), body: z.instanceof(Uint8Array), sentAt: z.date(), size: z.union([z.bigint(), z.number().int()]).transform((value) => BigInt(value)), route: z.tuple([z.string(), z.number().int(), z.boolean()]), parent: z.union([z.lazy(() => TreeSchema), z.null()]), level: z.lazy(() => LevelSchema).optional() });
+export const EnvelopeSchema: z.ZodType<Envelope> = z.object({
+  "content-type": z.string(),
+  headers: z.record(z.string(), z.array(z.string())),
+  body: z.instanceof(Uint8Array),
+  sentAt: z.date(),
+  size: z.union([z.bigint(), z.number().int()]).transform((value) => BigInt(value)),
+  route: z.tuple([z.string(), z.number().int(), z.boolean()]),
+  parent: z.union([z.lazy(() => TreeSchema), z.null()]),
+  level: z.lazy(() => LevelSchema).optional(),
+});
 
 export type Level = "max" | 1 | 2 | true;
 
@@ -37,7 +46,11 @@ export interface Page {
 }
 
 /** Validates {@link Page} values. */
-export const PageSchema: z.ZodType<Page> = z.object({ size: z.number().int().gt(0).max(500).default(20), cursor: z.union([z.string(), z.null()]).default(null), order: z.enum(["newest", "oldest"]).default("newest") });
+export const PageSchema: z.ZodType<Page> = z.object({
+  size: z.number().int().gt(0).max(500).default(20),
+  cursor: z.union([z.string(), z.null()]).default(null),
+  order: z.enum(["newest", "oldest"]).default("newest"),
+});
 
 /**
  * A recursive type:
