@@ -14,13 +14,26 @@ export interface EventLimits {
   readonly maxQueuedEvents: number;
   /** Events sent to one subscriber and not yet answered. Default 100. */
   readonly maxEventsInFlight: number;
+  /**
+   * Events sent to all subscribers together and not yet answered. Each is a
+   * call awaiting its reply, so this bound, well under the server's
+   * `maxPendingCalls` (10,000), keeps subscribers that never answer from
+   * crowding out the server's own calls. Default 2,000.
+   */
+  readonly maxEventsInFlightTotal: number;
   /** How long a disconnected subscriber's queue waits for it to come back, in ms. Default 60,000. */
   readonly retentionMs: number;
   /** Disconnected subscribers kept at once; beyond it the one gone longest is forgotten. Default 1,000. */
   readonly maxRetainedSubscribers: number;
 }
 
-export const DEFAULT_EVENT_LIMITS: EventLimits = { maxQueuedEvents: 1_000, maxEventsInFlight: 100, retentionMs: 60_000, maxRetainedSubscribers: 1_000 };
+export const DEFAULT_EVENT_LIMITS: EventLimits = {
+  maxQueuedEvents: 1_000,
+  maxEventsInFlight: 100,
+  maxEventsInFlightTotal: 2_000,
+  retentionMs: 60_000,
+  maxRetainedSubscribers: 1_000,
+};
 
 /** What a server's events hold now, and what they dropped since it started. */
 export interface EventStats {
@@ -77,6 +90,10 @@ export class EventPublisher {
   private readonly limits: EventLimits;
   private readonly sweeper: NodeJS.Timeout;
   private dropped = 0;
+  /** Deliveries not yet settled, whoever they were for (see maxEventsInFlightTotal). */
+  private outstanding = 0;
+  /** Subscribers with events to send that waited for room under maxEventsInFlightTotal. */
+  private readonly stalled = new Set<Subscriber>();
 
   constructor(
     private readonly host: PublisherHost,
@@ -167,6 +184,7 @@ export class EventPublisher {
   close(): void {
     clearInterval(this.sweeper);
     this.subscribers.clear();
+    this.stalled.clear();
   }
 
   private enqueue(subscriber: Subscriber, event: Pending): void {
@@ -182,19 +200,36 @@ export class EventPublisher {
     this.dropped += excess;
   }
 
-  /** Sends queued events while the subscriber is connected and has room in flight. */
+  /** Sends queued events while the subscriber is connected and there is room in flight, its own and all subscribers'. */
   private pump(subscriber: Subscriber): void {
-    while (subscriber.connected && subscriber.inFlight.size < this.limits.maxEventsInFlight) {
-      const event = subscriber.queue.shift();
-      if (event === undefined) return;
+    while (subscriber.connected && subscriber.inFlight.size < this.limits.maxEventsInFlight && subscriber.queue.length > 0) {
+      if (this.outstanding >= this.limits.maxEventsInFlightTotal) {
+        this.stalled.add(subscriber);
+        return;
+      }
+      const event = subscriber.queue.shift() as Pending;
       subscriber.inFlight.set(event.seq, event);
-      this.host.deliver(subscriber.routingId, [event.name, event.payload, event.seq, subscriber.stream]).then(
-        () => {
-          subscriber.inFlight.delete(event.seq);
-          this.pump(subscriber);
-        },
-        (error: unknown) => this.failed(subscriber, error),
-      );
+      this.outstanding++;
+      this.host
+        .deliver(subscriber.routingId, [event.name, event.payload, event.seq, subscriber.stream])
+        .then(
+          () => {
+            subscriber.inFlight.delete(event.seq);
+            this.pump(subscriber);
+          },
+          (error: unknown) => this.failed(subscriber, error),
+        )
+        .finally(() => this.settled());
+    }
+  }
+
+  /** A delivery settled: room for a subscriber that waited for it. */
+  private settled(): void {
+    this.outstanding--;
+    for (const waiting of this.stalled) {
+      if (this.outstanding >= this.limits.maxEventsInFlightTotal) return;
+      this.stalled.delete(waiting);
+      if (this.subscribers.get(waiting.routingId.toString("latin1")) === waiting) this.pump(waiting);
     }
   }
 
@@ -221,6 +256,7 @@ export class EventPublisher {
   private forget(key: string, subscriber: Subscriber): void {
     this.dropped += subscriber.queue.length + subscriber.inFlight.size;
     this.subscribers.delete(key);
+    this.stalled.delete(subscriber);
   }
 
   private forgetExpired(): void {

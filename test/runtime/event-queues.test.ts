@@ -147,3 +147,17 @@ describe("EventSubscriber", () => {
     expect(seen).toEqual([1]);
   });
 });
+
+describe("EventPublisher's bound over all subscribers", () => {
+  it("sends no more than maxEventsInFlightTotal unanswered across subscribers, and resumes the others as answers come", async () => {
+    const { events, deliveries } = publisher({ maxEventsInFlight: 10, maxEventsInFlightTotal: 3 });
+    for (const name of ["a", "b", "c", "d"]) events.subscribe(Buffer.from(name), undefined, ["tick"]);
+    events.publish("tick", 1); // four subscribers, room for three in flight
+    expect(deliveries.map((d) => d.to)).toEqual(["a", "b", "c"]);
+    deliveries[0]?.settle();
+    await flush();
+    expect(deliveries.map((d) => d.to)).toEqual(["a", "b", "c", "d"]);
+    expect(events.stats()).toMatchObject({ inFlight: 3, queued: 0 });
+    events.close();
+  });
+});
