@@ -49,14 +49,34 @@ export class Dispatcher {
     this.fallback = fallback;
   }
 
-  async dispatch(work: Work, context: CallContext): Promise<Outcome> {
-    let registration: Registration | undefined;
+  /**
+   * Serves a WORK. Synchronous as far as it can be: when the predicates that
+   * decide are synchronous and the handler returns a value (not a promise),
+   * the outcome is returned at once, so the reply goes out before the
+   * receive loop waits for the next message; otherwise a promise of it.
+   */
+  dispatch(work: Work, context: CallContext): Outcome | Promise<Outcome> {
+    let selected: Registration | undefined | Promise<Registration | undefined>;
     try {
-      registration = await this.select(work.method, context);
+      selected = this.select(work.method, context);
     } catch (error) {
-      this.logThrown("a predicate threw; the call is answered with its error", work.method, context, error);
-      return { ok: false, failure: this.failureOf(error) };
+      return this.predicateThrew(work, context, error);
     }
+    if (isThenable(selected)) {
+      return selected.then(
+        (registration) => this.run(work, context, registration),
+        (error: unknown) => this.predicateThrew(work, context, error),
+      );
+    }
+    return this.run(work, context, selected);
+  }
+
+  private predicateThrew(work: Work, context: CallContext, error: unknown): Outcome {
+    this.logThrown("a predicate threw; the call is answered with its error", work.method, context, error);
+    return { ok: false, failure: this.failureOf(error) };
+  }
+
+  private run(work: Work, context: CallContext, registration: Registration | undefined): Outcome | Promise<Outcome> {
     if (registration === undefined) {
       if (this.fallback !== undefined) {
         let forwarded: Promise<unknown> | undefined;
@@ -79,14 +99,23 @@ export class Dispatcher {
     }
     const mapped = mapArguments(registration, work);
     if (!mapped.ok) return { ok: false, failure: { className: "TypeError", message: mapped.message, traceback: "" } };
+    let value: unknown;
     try {
       const handler = registration.handler as (...args: unknown[]) => unknown;
-      const value = registration.withContext ? handler(context, ...mapped.args) : handler(...mapped.args);
-      return { ok: true, value: isThenable(value) ? await value : value };
+      value = registration.withContext ? handler(context, ...mapped.args) : handler(...mapped.args);
     } catch (error) {
-      this.logThrown("a handler threw; the call is answered with its error", work.method, context, error);
-      return { ok: false, failure: this.failureOf(error) };
+      return this.handlerThrew(work, context, error);
     }
+    if (!isThenable(value)) return { ok: true, value };
+    return Promise.resolve(value).then(
+      (resolved) => ({ ok: true, value: resolved }),
+      (error: unknown) => this.handlerThrew(work, context, error),
+    );
+  }
+
+  private handlerThrew(work: Work, context: CallContext, error: unknown): Outcome {
+    this.logThrown("a handler threw; the call is answered with its error", work.method, context, error);
+    return { ok: false, failure: this.failureOf(error) };
   }
 
   /** Turns anything thrown into an ERROR body; a remote error passes on as its remote peer raised it. */
@@ -125,8 +154,11 @@ export class Dispatcher {
     this.options.logger.error(message, { method, peer: context.peer, identity: context.identity, error, ...(stack === undefined ? {} : { stack }) });
   }
 
-  private async select(method: string, context: CallContext): Promise<Registration | undefined> {
-    for (const registration of this.registry.find(method)) {
+  /** The first registration whose domain admits the caller; a promise only once a predicate answers with one. */
+  private select(method: string, context: CallContext, from = 0): Registration | undefined | Promise<Registration | undefined> {
+    const registrations = this.registry.find(method);
+    for (let i = from; i < registrations.length; i++) {
+      const registration = registrations[i] as Registration;
       const predicate = this.predicates.get(registration.domain);
       if (predicate === undefined) {
         if (!this.reported.has(registration.domain)) {
@@ -136,7 +168,9 @@ export class Dispatcher {
         continue;
       }
       const admitted = predicate(context);
-      if (admitted === true || (admitted !== false && (await admitted))) return registration;
+      if (admitted === true) return registration;
+      if (admitted === false) continue;
+      return Promise.resolve(admitted).then((yes) => (yes ? registration : this.select(method, context, i + 1)));
     }
     return undefined;
   }

@@ -333,9 +333,10 @@ export class RpcPeer implements PeerControl {
       return;
     }
     const context: CallContext = { peer, method: work.method, messageId: id, identity };
-    void this.dispatcher
-      .dispatch(work, context)
-      .then((outcome) => this.reply(envelope, id, work.method, outcome, connection))
+    const outcome = this.dispatcher.dispatch(work, context);
+    // A synchronous outcome is answered now, within this receive: the reply leaves before the loop waits again.
+    const replied = outcome instanceof Promise ? outcome.then((o) => this.reply(envelope, id, work.method, o, connection)) : this.reply(envelope, id, work.method, outcome, connection);
+    void replied
       .catch((error: unknown) => this.logger.error("reply failed; the caller will time out", { peer, method: work.method, error }))
       .finally(admission.release);
   }
