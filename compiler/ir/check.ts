@@ -104,7 +104,8 @@ export function checkSchema(schema: IrSchema): Diagnostic[] {
       const params = new Set<string>();
       const locals = new Map<string, string>();
       for (const p of m.params) {
-        if (!isIdentifier(p.name)) report(m.loc, `parameter name ${JSON.stringify(p.name)} of ${m.name} is not an identifier (a keyword argument's name on the wire)`);
+        if (!isIdentifier(p.name) || p.name === "__proto__")
+          report(m.loc, `parameter name ${JSON.stringify(p.name)} of ${m.name} is not an identifier that can name a keyword argument on the wire`);
         if (params.has(p.name)) report(m.loc, `duplicate parameter ${JSON.stringify(p.name)} in ${m.name}`);
         params.add(p.name);
         const local = locals.get(paramName(p.name));

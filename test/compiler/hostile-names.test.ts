@@ -140,3 +140,20 @@ describe("generated code for hostile names, and calls that leave optional parame
     ]);
   }, 60_000);
 });
+
+describe("names that cannot be represented", () => {
+  it("are schema mistakes at their place: a parameter named __proto__, a type named like an import of the generated code", async () => {
+    const root = tempProject({
+      "schemas/bad.ts": `import { z } from "zod";
+import { method, service } from "pseud-gen/schema";
+export const Server = z.object({ host: z.string() });
+export const bad = service("bad", { methods: { f: method({ params: { q: z.string() }, returns: z.string() }) } });
+`,
+      "schemas/bad.interface.ts": "/** @service bad2 */\nexport interface Bad2 {\n  f(__proto__: string): string;\n}\n",
+    });
+    const { code, stderr } = await runCli(root, ["gen"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('schemas/bad.ts:3:14: type name Server is taken by the generated code');
+    expect(stderr).toContain('parameter name "__proto__" of f is not an identifier that can name a keyword argument on the wire');
+  });
+});
