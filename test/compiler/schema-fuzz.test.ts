@@ -69,11 +69,11 @@ describe("the schema fuzzer", () => {
 
     const project = new Project({ tsConfigFilePath: join(root, "tsconfig.json"), skipAddingFilesFromTsConfig: true });
     project.compilerOptions.set(STRICTEST);
-    project.addSourceFilesAtPaths(join(root, "generated/*.ts"));
+    const generatedFiles = project.addSourceFilesAtPaths(join(root, "generated/*.ts"));
     project.resolveSourceFileDependencies();
-    const found = project
-      .getPreEmitDiagnostics()
-      .filter((d) => d.getSourceFile()?.getFilePath().startsWith(join(root, "generated")))
+    // Each generated file checked on its own: the runtime's own sources are type-checked by `npm run typecheck`.
+    const found = generatedFiles
+      .flatMap((file) => file.getPreEmitDiagnostics())
       .map((d) => `${d.getSourceFile()?.getBaseName()}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, " ")}`);
     expect(found, `seed ${SEED}: generated code does not compile`).toEqual([]);
 
