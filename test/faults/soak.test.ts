@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { bundled } from "../bundled.js";
 import { afterThisTest } from "../helpers.js";
 
 const SCRIPT = fileURLToPath(new URL("./soak.ts", import.meta.url));
@@ -23,7 +24,7 @@ interface SoakReport {
 }
 
 function soak(calls: number): Promise<SoakReport> {
-  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", SCRIPT], {
+  const child = spawn(process.execPath, ["--expose-gc", bundled(SCRIPT)], {
     env: { ...process.env, PSEUD_SOAK_CALLS: String(calls) },
     stdio: ["ignore", "pipe", "inherit"],
   });

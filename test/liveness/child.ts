@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { bundled } from "../bundled.js";
 import { afterThisTest } from "../helpers.js";
 
 const SCRIPT = fileURLToPath(new URL("./child-peer.ts", import.meta.url));
@@ -15,7 +16,7 @@ export interface ChildPeer {
 
 /** Starts a peer in a child process; `nodeArgs` go to its node (a heap limit…). */
 export function startChild(mode: "server" | "client", endpoint: string, config: object, nodeArgs: readonly string[] = []): ChildPeer {
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", SCRIPT, mode, endpoint], {
+  const child = spawn(process.execPath, [...nodeArgs, bundled(SCRIPT), mode, endpoint], {
     env: { ...process.env, CHILD_CONFIG: JSON.stringify(config) },
     stdio: ["ignore", "pipe", "inherit"],
   });
