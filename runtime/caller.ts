@@ -37,10 +37,14 @@ export function callArguments(names: readonly string[], values: readonly unknown
 }
 
 /** A remote method reached by property access: `remote.string.lower("ABC")`. */
-export type RemoteMethod = ((...args: unknown[]) => Promise<unknown>) & RemoteProxy;
+export interface RemoteMethod extends RemoteProxy {
+  (...args: unknown[]): Promise<unknown>;
+}
 
 /** Dotted names by property access, in the spirit of the Python seeds; untyped (typed stubs come from `pseud gen`). */
-export type RemoteProxy = { readonly [name: string]: RemoteMethod };
+export interface RemoteProxy {
+  readonly [name: string]: RemoteMethod;
+}
 
 /**
  * Builds the dynamic proxy over a caller. `then` is never a method name here,

@@ -138,7 +138,9 @@ write(project, {
 step(
   "install the tarballs with zod, typescript and @types/node",
   "npm",
-  ["install", "--no-audit", "--no-fund", "--prefer-offline", tarballs.pseud, tarballs["pseud-gen"], "zod@^4", "typescript@6.0.2", "@types/node@^20"],
+  // TypeScript 7 (the native compiler) is what `npm install typescript` gives today; the CommonJS project below
+  // keeps 6.0.2, so the packages are type-checked by both.
+  ["install", "--no-audit", "--no-fund", "--prefer-offline", tarballs.pseud, tarballs["pseud-gen"], "zod@^4", "typescript@^7", "@types/node@^20"],
   { cwd: project },
 );
 const printed = step("npx pseud --version", "npx", ["--no-install", "pseud", "--version"], { cwd: project }).stdout;
@@ -190,7 +192,9 @@ write(project, {
     "  await using clockClient = new Client(\"clock\", { logger: silentLogger });",
     "  clockClient.connect(clockEndpoint);",
     "  const sum = await new ClockClient(clockClient).add(2, 40);",
-    "  console.log(JSON.stringify({ added, count: listed.length, purge, notified, sum }));",
+    "  // The untyped proxy, by dotted name (under noUncheckedIndexedAccess each step may be undefined).",
+    "  const dynamic = await client.remote[\"admin\"]![\"purge\"]!().catch((e: Error) => e.name);",
+    "  console.log(JSON.stringify({ added, count: listed.length, purge, notified, sum, dynamic }));",
     "}",
     "await server.close();",
     "await clockServer.close();",
@@ -211,7 +215,7 @@ try {
 }
 check(
   "calls both ways gave the right results",
-  outcome.added.title === "write tests" && outcome.added.priority === "high" && outcome.count === 1 && outcome.purge === "ServiceNotFoundError" && outcome.notified === true && outcome.sum === 42,
+  outcome.added.title === "write tests" && outcome.added.priority === "high" && outcome.count === 1 && outcome.purge === "ServiceNotFoundError" && outcome.notified === true && outcome.sum === 42 && outcome.dynamic === "ServiceNotFoundError",
   JSON.stringify(outcome),
 );
 
