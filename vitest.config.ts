@@ -23,6 +23,8 @@ export default defineConfig({
     // they share a worker's modules: the runtime and zeromq, or ts-morph and TypeScript, load once per worker, not per
     // file. The two kinds run as two projects, so that no worker holds both.
     isolate: false,
+    // Each file's hooks: the closers that helpers.ts collects run after every test of every file.
+    setupFiles: ["test/setup.ts"],
     projects: [
       { extends: true, test: { name: "runtime", include: ["test/**/*.test.ts"], exclude: ["test/compiler/**"] } },
       { extends: true, test: { name: "compiler", include: ["test/compiler/**/*.test.ts"] } },

@@ -1,15 +1,24 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { afterEach } from "vitest";
 import type { Dealer } from "zeromq";
 import type { LogFields, Logger } from "pseud";
 import { decodeFrames, type Message } from "pseud/protocol";
 
-/** Closers run after each test, newest first, so every socket a test opened is closed. */
+/**
+ * Closers, run after each test newest first (by test/setup.ts), so every
+ * socket, child process and temporary folder a test opened is closed.
+ */
 const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
+
+/**
+ * Runs the current test's closers. Called from the setup file, which vitest
+ * runs for every test file: this module is loaded once per worker (the
+ * projects do not isolate files), so a hook registered here at import would
+ * belong to the first file alone and later files would leak what they open.
+ */
+export async function runCleanups(): Promise<void> {
   for (const close of cleanups.splice(0).reverse()) await close();
-});
+}
 
 /** Registers something to close after the current test; returns it. */
 export function closeAfter<T extends { close(): unknown }>(thing: T): T {
