@@ -218,7 +218,7 @@ export class RpcPeer implements PeerControl {
     if (this.closed) return;
     this.closed = true;
     this.pending.rejectAll(() => new ClosedError("the peer was closed before the call settled"));
-    this.socket.close();
+    await this.socket.close();
   }
 
   // PeerControl: what the guard may do.

@@ -5,6 +5,7 @@ import type { Limits } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { checkEndpoint, endpointError } from "./endpoint-address.js";
 import type { ClientMechanism, ServerMechanism } from "./mechanism.js";
+import { retryInterrupted } from "./interrupted.js";
 import { receiveLoop } from "./receive-loop.js";
 
 /** How one ROUTER socket is set up. */
@@ -35,6 +36,9 @@ export interface RouterSocketOptions {
 const ZMQ_ROUTER_NOTIFY = 97;
 const ZMQ_NOTIFY_CONNECT = 1;
 const ZMQ_DISCONNECT_MSG = 111;
+
+/** The longest `close()` waits for the monitor's last event (it comes on the next turns of the event loop). */
+const MONITOR_END_WAIT_MS = 1_000;
 
 class NotifyingRouter extends Router {
   /**
@@ -110,6 +114,8 @@ export class RouterSocket {
   private readonly logger: Logger;
   private readonly describePeer: (routingId: Buffer) => string;
   private readonly disconnectSecret: Buffer | undefined;
+  /** Settles when the socket's monitor has read its last event and closed its own socket. */
+  private monitorEnded: Promise<void> | undefined;
 
   constructor(options: RouterSocketOptions, handlers: SocketHandlers) {
     this.logger = options.logger;
@@ -157,7 +163,7 @@ export class RouterSocket {
     this.assertOpen();
     checkEndpoint(endpoint, "connect to");
     try {
-      this.socket.connect(endpoint);
+      retryInterrupted(() => this.socket.connect(endpoint));
     } catch (error) {
       throw endpointError(endpoint, "connect to", error);
     }
@@ -184,15 +190,30 @@ export class RouterSocket {
 
   /** Listens to the socket's monitor events (handshakes, disconnects…). */
   onEvent<E extends EventType>(type: E, listener: (event: EventOfType<E>) => void): void {
-    this.socket.events.on(type, listener);
+    // The monitor is made on first use; a signal meanwhile fails that with EINTR (see retryInterrupted).
+    const monitor = retryInterrupted(() => this.socket.events, ["EADDRINUSE"]);
+    this.monitorEnded ??= new Promise((resolve) => monitor.on("end", () => resolve()));
+    monitor.on(type, listener);
   }
 
-  /** Closes the socket; queued messages fail with {@link ClosedError}. Idempotent. */
-  close(): void {
+  /**
+   * Closes the socket; queued messages fail with {@link ClosedError}.
+   * Resolves once its monitor (if events were listened to) has ended too, or
+   * after {@link MONITOR_END_WAIT_MS} at most: the monitor's own socket is
+   * freed only when its last event has been read, on a later turn of the
+   * event loop, and a ZeroMQ context holds at most 1,023 sockets, so a
+   * program that opens and closes clients in a loop without that wait ran
+   * out of sockets after about 500. Idempotent.
+   */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const item of this.queue.splice(0)) item.reject(new ClosedError("socket closed before the message was sent"));
     this.socket.close();
+    if (this.monitorEnded === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.monitorEnded, new Promise<void>((resolve) => (timer = setTimeout(resolve, MONITOR_END_WAIT_MS).unref()))]);
+    clearTimeout(timer);
   }
 
   private enqueue(item: Outgoing): void {

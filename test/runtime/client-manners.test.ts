@@ -20,6 +20,22 @@ describe("a client object's manners", () => {
     await expect(escaped.call("ping")).rejects.toMatchObject({ code: "CLOSED" });
   });
 
+  it("gives its ZeroMQ sockets back by the time close() resolves: 600 clients opened and closed in turn", async () => {
+    // A context holds at most 1,023 sockets, and a client's monitor socket is freed only once its last event is read.
+    // close() used to resolve before that, so a loop that opened and closed clients failed with EMFILE after ~500.
+    const server = closeAfter(new Server("manners", { logger: silentLogger }));
+    const endpoint = await server.bind("tcp://127.0.0.1:*");
+    for (let i = 0; i < 600; i++) {
+      const client = new Client("manners", { logger: silentLogger });
+      client.connect(endpoint);
+      await client.close();
+    }
+    const last = closeAfter(new Client("manners", { logger: silentLogger }));
+    last.connect(endpoint);
+    server.register("ping", () => "pong");
+    expect(await last.call("ping")).toBe("pong");
+  });
+
   it.each([
     ["localhost:5555", /cannot connect to "localhost:5555": it has no transport; write it as tcp:\/\/localhost:5555/],
     ["tcp://localhost", /cannot connect to "tcp:\/\/localhost": a tcp endpoint needs a port/],
