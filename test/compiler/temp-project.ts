@@ -1,6 +1,7 @@
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../../compiler/cli.js";
 import { afterThisTest } from "../helpers.js";
@@ -54,4 +55,56 @@ export async function runCli(cwd: string, args: readonly string[]): Promise<{ co
     },
   });
   return { code, stdout, stderr };
+}
+
+/** The repository's TypeScript (7, the native compiler), as a user's `npx tsc` runs it. */
+const TSC = join(REPO, "node_modules/typescript/bin/tsc");
+
+/** The first line of one of tsc's diagnostics: `path(line,col): error TS1234: message`. */
+const TSC_DIAGNOSTIC = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/;
+
+/**
+ * Type-checks `files` (relative to `root`) with the tsconfig `base` (the
+ * project's own by default) and these extra compiler options, as
+ * `tsc --noEmit` in a child process. Resolves with each error in one of
+ * those files as `file:line: TS1234 message`, `file` relative to `root`.
+ * Errors elsewhere in the program, e.g. in this repository's runtime that a
+ * {@link tempProject} reaches by `paths`, are left out: `npm run typecheck`
+ * checks those.
+ */
+export async function typeCheck(
+  root: string,
+  files: readonly string[],
+  compilerOptions: Readonly<Record<string, unknown>> = {},
+  base = join(root, "tsconfig.json"),
+): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), "pseud-tsc-"));
+  afterThisTest(() => rmSync(dir, { recursive: true, force: true }));
+  const paths = files.map((f) => resolve(root, f));
+  const config = join(dir, "tsconfig.json");
+  // Type libraries (`types: ["node"]`) are looked up from the config's folder, which is not the base's here.
+  const typeRoots = [join(dirname(base), "node_modules/@types")];
+  writeFileSync(config, JSON.stringify({ extends: base, compilerOptions: { typeRoots, ...compilerOptions, noEmit: true }, files: paths, include: [] }));
+  const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((done, fail) => {
+    execFile(process.execPath, [TSC, "-p", config, "--pretty", "false"], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }, (error, out) => {
+      if (error && typeof error.code !== "number") fail(error);
+      else done({ stdout: out, code: error ? (error.code as number) : 0 });
+    });
+  });
+  // A diagnostic is a line with its place, then its chain of details, indented, on the lines after it.
+  const diagnostics: { path: string; line: string; code: string; message: string }[] = [];
+  const unplaced: string[] = [];
+  for (const line of stdout.split("\n")) {
+    const match = TSC_DIAGNOSTIC.exec(line);
+    const last = diagnostics.at(-1);
+    if (match) {
+      const [, file = "", lineNo = "", , tsCode = "", message = ""] = match;
+      diagnostics.push({ path: resolve(dir, file), line: lineNo, code: tsCode, message });
+    } else if (/^\s/.test(line) && last) last.message += ` ${line.trim()}`;
+    else if (line.startsWith("error ")) unplaced.push(line);
+  }
+  // An error in no file (a bad tsconfig, a missing type library) fails the test, whatever it checks.
+  if (unplaced.length > 0 || (code !== 0 && diagnostics.length === 0)) throw new Error(`tsc exited with ${code}:\n${stdout}`);
+  const wanted = new Set(paths);
+  return diagnostics.filter((d) => wanted.has(d.path)).map((d) => `${relative(root, d.path)}:${d.line}: ${d.code} ${d.message}`);
 }

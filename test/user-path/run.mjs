@@ -259,6 +259,8 @@ execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", t
 step("a CommonJS project (module NodeNext) type-checks against the runtime", "npx", ["--no-install", "tsc", "-p", "tsconfig.json"], { cwd: cjs });
 const cjsRan = step("and runs with require()", "node", ["out/main.js"], { cwd: cjs }).stdout;
 check("the CommonJS call worked", cjsRan.trim() === "from cjs", cjsRan);
+// The generated code and the app, under the older compiler too (the CommonJS project's TypeScript 6.0.2).
+step("generated code and the app type-check under TypeScript 6.0.2 too", "node", [join(cjs, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.strictest.json"], { cwd: project });
 
 if (!keep) rmSync(work, { recursive: true, force: true });
 console.log(`user-path: ${passed} passed, 0 failed`);
