@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,12 @@ export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export function tempProject(files: Readonly<Record<string, string>>): string {
   const root = mkdtempSync(join(tmpdir(), "pseud-project-"));
   afterThisTest(() => rmSync(root, { recursive: true, force: true }));
+  writeProject(root, files);
+  return root;
+}
+
+/** Writes {@link tempProject}'s tsconfig, node_modules link and files into `root`, which the caller removes. */
+export function writeProject(root: string, files: Readonly<Record<string, string>>): void {
   const tsconfig = {
     compilerOptions: {
       target: "ES2022",
@@ -38,6 +44,13 @@ export function tempProject(files: Readonly<Record<string, string>>): string {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
   }
+}
+
+/** A copy of a project folder (a git repository included, links kept as links), removed after the test. */
+export function copyProject(from: string): string {
+  const root = mkdtempSync(join(tmpdir(), "pseud-project-"));
+  afterThisTest(() => rmSync(root, { recursive: true, force: true }));
+  cpSync(from, root, { recursive: true, verbatimSymlinks: true });
   return root;
 }
 

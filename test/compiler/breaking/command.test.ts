@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
-import { runCli, tempProject } from "../temp-project.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { copyProject, runCli, tempProject, writeProject } from "../temp-project.js";
 
 const V1 = `import { z } from "zod";
 import { method, service } from "pseud-gen/schema";
@@ -23,13 +24,21 @@ const V2 = V1.replace("{ id: z.number().int() }", "{ id: z.number().int(), store
 describe("pseud breaking", () => {
   let root: string;
   const git = (...args: string[]) => execFileSync("git", ["-C", root, ...args], { stdio: "pipe" });
-  beforeEach(() => {
-    root = tempProject({ "schemas/shop.ts": V1 });
+  // The repository (v1, then v2 committed) is made once; each test gets a copy of it, without running git again.
+  let repository: string;
+  beforeAll(() => {
+    repository = mkdtempSync(join(tmpdir(), "pseud-breaking-repo-"));
+    writeProject(repository, { "schemas/shop.ts": V1 });
+    root = repository;
     git("init", "-q");
     git("-c", "user.name=t", "-c", "user.email=t@t", "add", ".");
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1");
     writeFileSync(join(root, "schemas/shop.ts"), V2);
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "v2");
+  });
+  afterAll(() => rmSync(repository, { recursive: true, force: true }));
+  beforeEach(() => {
+    root = copyProject(repository);
   });
 
   it("finds breaking changes against HEAD~1, read with git show, and exits 1", async () => {
