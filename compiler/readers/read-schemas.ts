@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Node, Project, type SourceFile } from "ts-morph";
+import { Node, type SourceFile } from "ts-morph";
 import { checkSchema } from "../ir/check.js";
 import { sortBy } from "../ir/names.js";
 import type { Diagnostic, IrNamedType, IrSchema } from "../ir/types.js";
 import { readInterfaceFile } from "./interfaces.js";
 import { locationIn } from "./source-files.js";
+import { withSchemaProject } from "./schema-project.js";
 import { nameSharedSchemas, type ReadResult, readZodModule, type ZodModule } from "./zod.js";
 import { indexZodDeclarations } from "./zod-locations.js";
 
@@ -35,42 +36,42 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
   const { root } = options;
   const candidate = options.tsconfig ?? join(root, "tsconfig.json");
   const tsconfig = existsSync(candidate) ? candidate : undefined;
-  const project = tsconfig
-    ? new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true })
-    : new Project({ compilerOptions: { strict: true } });
-  const results: ReadResult[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const zodModules: ZodModule[] = [];
-  const loader = await moduleLoader(tsconfig);
-  try {
-    for (const [index, file] of files.entries()) {
-      options.onFile?.(file, index, files.length);
-      const source = project.addSourceFileAtPath(file);
-      if (isInterfaceSchema(source)) {
-        project.resolveSourceFileDependencies();
-        results.push(readInterfaceFile(root, project, file));
-        continue;
+  // The project forgets the schema files once this read ends: everything that uses their syntax trees happens inside.
+  return withSchemaProject(tsconfig, async (project) => {
+    const results: ReadResult[] = [];
+    const diagnostics: Diagnostic[] = [];
+    const zodModules: ZodModule[] = [];
+    const loader = await moduleLoader(tsconfig);
+    try {
+      for (const [index, file] of files.entries()) {
+        options.onFile?.(file, index, files.length);
+        const source = project.addSourceFileAtPath(file);
+        if (isInterfaceSchema(source)) {
+          project.resolveSourceFileDependencies();
+          results.push(readInterfaceFile(root, project, file));
+          continue;
+        }
+        const loaded = await loader.load(file);
+        if (loaded.ok) zodModules.push({ file, index: indexZodDeclarations(source), exports: loaded.exports });
+        else diagnostics.push(...loadFailure(root, file, loaded.error));
       }
-      const loaded = await loader.load(file);
-      if (loaded.ok) zodModules.push({ file, index: indexZodDeclarations(source), exports: loaded.exports });
-      else diagnostics.push(...loadFailure(root, file, loaded.error));
+    } finally {
+      await loader.close();
     }
-  } finally {
-    await loader.close();
-  }
-  // Every module is loaded before any is read, so a schema shared between modules has one name wherever it is used.
-  const names = nameSharedSchemas(zodModules);
-  for (const module of zodModules) results.push(readZodModule(root, module, names));
+    // Every module is loaded before any is read, so a schema shared between modules has one name wherever it is used.
+    const names = nameSharedSchemas(zodModules);
+    for (const module of zodModules) results.push(readZodModule(root, module, names));
 
-  const services = results.flatMap((r) => r.services);
-  const types = uniqueDeclarations(results.flatMap((r) => r.types));
-  for (const r of results) diagnostics.push(...r.diagnostics);
-  const [first] = files;
-  if (services.length === 0 && types.length === 0 && diagnostics.length === 0 && first !== undefined)
-    diagnostics.push({ loc: locationIn(root, first, 1, 1), message: "nothing to generate: no schema file exports a service or a named type" });
-  const schema: IrSchema = { services: sortBy(services, (s) => s.name), types: sortBy(types, (t) => t.name) };
-  diagnostics.push(...checkSchema(schema));
-  return { schema, diagnostics: dedupe(diagnostics) };
+    const services = results.flatMap((r) => r.services);
+    const types = uniqueDeclarations(results.flatMap((r) => r.types));
+    for (const r of results) diagnostics.push(...r.diagnostics);
+    const [first] = files;
+    if (services.length === 0 && types.length === 0 && diagnostics.length === 0 && first !== undefined)
+      diagnostics.push({ loc: locationIn(root, first, 1, 1), message: "nothing to generate: no schema file exports a service or a named type" });
+    const schema: IrSchema = { services: sortBy(services, (s) => s.name), types: sortBy(types, (t) => t.name) };
+    diagnostics.push(...checkSchema(schema));
+    return { schema, diagnostics: dedupe(diagnostics) };
+  });
 }
 
 /**
