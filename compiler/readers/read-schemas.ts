@@ -41,7 +41,8 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
     const results: ReadResult[] = [];
     const diagnostics: Diagnostic[] = [];
     const zodModules: ZodModule[] = [];
-    const loader = await moduleLoader(tsconfig);
+    // Made at the first Zod module: a read of interface schemas alone loads no module.
+    let loader: Awaited<ReturnType<typeof moduleLoader>> | undefined;
     try {
       for (const [index, file] of files.entries()) {
         options.onFile?.(file, index, files.length);
@@ -51,12 +52,13 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
           results.push(readInterfaceFile(root, project, file));
           continue;
         }
+        loader ??= await moduleLoader(tsconfig);
         const loaded = await loader.load(file);
         if (loaded.ok) zodModules.push({ file, index: indexZodDeclarations(source), exports: loaded.exports });
         else diagnostics.push(...loadFailure(root, file, loaded.error));
       }
     } finally {
-      await loader.close();
+      await loader?.close();
     }
     // Every module is loaded before any is read, so a schema shared between modules has one name wherever it is used.
     const names = nameSharedSchemas(zodModules);
