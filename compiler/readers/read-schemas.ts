@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Node, type SourceFile } from "ts-morph";
+import { type ExportDeclaration, Node, type SourceFile, ts } from "ts-morph";
 import { checkSchema } from "../ir/check.js";
 import { sortBy } from "../ir/names.js";
 import type { Diagnostic, IrNamedType, IrSchema } from "../ir/types.js";
@@ -81,7 +81,8 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
  * else (a module of shared types). Read from the syntax alone where it can
  * be: asking the type checker for a module's exports binds everything it
  * imports (all of zod's declarations, for a Zod schema), which cost most of
- * a `gen`. Only a re-export (`export { X } from`) needs the checker.
+ * a `gen`. A re-export (`export { X } from`) is followed to the module it
+ * names, by syntax too; only one that syntax cannot settle needs the checker.
  */
 function isInterfaceSchema(source: SourceFile): boolean {
   if (source.getInterfaces().some((i) => i.getJsDocs().some((doc) => doc.getTags().some((tag) => tag.getTagName() === "service")))) return true;
@@ -90,13 +91,56 @@ function isInterfaceSchema(source: SourceFile): boolean {
     if (Node.isInterfaceDeclaration(statement) || Node.isTypeAliasDeclaration(statement)) {
       exportsTypes ||= statement.isExported();
     } else if (Node.isExportDeclaration(statement)) {
-      if (!statement.isTypeOnly()) return exportsOnlyTypes(source);
+      if (!statement.isTypeOnly()) {
+        const reexported = reexportsTypes(statement);
+        if (reexported === undefined) return exportsOnlyTypes(source);
+        if (!reexported) return false; // a value from another module: a Zod schema module
+      }
       exportsTypes = true;
     } else if (Node.isExportAssignment(statement) || (Node.isExportable(statement) && statement.isExported())) {
       return false; // a value: a Zod schema module
     }
   }
   return exportsTypes;
+}
+
+/**
+ * Whether `export { A, B } from "./m"` re-exports types only, by the syntax
+ * of the module it names: true when each name is an interface or type alias
+ * declared there, false when one is a value declared there (a Zod schema);
+ * undefined when syntax cannot tell (no module named, a module that does not
+ * resolve, `export *`, a name that module itself imports or re-exports), for
+ * the type checker to answer.
+ */
+function reexportsTypes(statement: ExportDeclaration): boolean | undefined {
+  const specifier = statement.getModuleSpecifierValue();
+  const named = statement.getNamedExports();
+  if (specifier === undefined || named.length === 0) return undefined;
+  const source = statement.getSourceFile();
+  const project = source.getProject();
+  const resolved = ts.resolveModuleName(specifier, source.getFilePath(), project.getCompilerOptions(), ts.sys).resolvedModule;
+  const target = resolved && project.addSourceFileAtPathIfExists(resolved.resolvedFileName);
+  if (target === undefined) return undefined;
+  let allTypes = true;
+  for (const entry of named) {
+    if (entry.isTypeOnly()) continue;
+    const kind = declaredKind(target, entry.getNameNode().getText());
+    if (kind === undefined) return undefined;
+    allTypes &&= kind === "type";
+  }
+  return allTypes;
+}
+
+/**
+ * What a module's own top-level declaration of `name` is, if it declares it
+ * itself. A value first: `export const Todo = z.object(…)` often has
+ * `export type Todo = z.infer<typeof Todo>` beside it, and re-exporting the
+ * name re-exports both.
+ */
+function declaredKind(source: SourceFile, name: string): "type" | "value" | undefined {
+  if (source.getVariableDeclaration(name) ?? source.getFunction(name) ?? source.getClass(name) ?? source.getEnum(name)) return "value";
+  if (source.getInterface(name) ?? source.getTypeAlias(name)) return "type";
+  return undefined;
 }
 
 /** What a module exports, by the type checker: interfaces and type aliases only. */

@@ -5,8 +5,12 @@ import { runCli, tempProject } from "./temp-project.js";
 
 const ZOD_TYPES = `import { z } from "zod";
 export const Point = z.object({ x: z.number(), y: z.number() });
+export type Point = z.infer<typeof Point>;
 export const Unit = z.enum(["m", "km"]);
 `;
+
+/** A barrel that only re-exports: of Zod schemas (each with its inferred type beside it), so a Zod module too. */
+const BARREL = 'export { Point, Unit } from "./types.js";\n';
 
 const zodService = (reexport: boolean) => `import { z } from "zod";
 import { method, service } from "pseud-gen/schema";
@@ -27,6 +31,7 @@ describe("a module of shared types", () => {
     const root = tempProject({
       "schemas/types.ts": ZOD_TYPES,
       "schemas/geo.ts": zodService(reexport),
+      ...(reexport ? { "schemas/index.ts": BARREL } : {}),
       ...(esm ? { "package.json": JSON.stringify({ type: "module" }) } : {}),
     });
     const { code, stdout, stderr } = await runCli(root, ["gen"]);
