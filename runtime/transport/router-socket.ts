@@ -183,6 +183,17 @@ export class RouterSocket {
       return Promise.reject(new OverloadedError(`the send queue holds ${this.outstanding} messages (limits.maxQueuedMessages): this one was not sent`));
     }
     this.outstanding++;
+    if (this.queue.length === 0 && !this.draining) {
+      // Nothing waits before it: straight to the socket, which (sendTimeout 0) takes the message or refuses it at
+      // once. Only a refusal goes the queue's way, to be tried again or failed.
+      return this.sendNow(frames).then(
+        () => {
+          this.outstanding--;
+        },
+        (error: unknown) =>
+          new Promise<void>((resolve, reject) => this.sendFailed({ frames, policy, attempt: 0, resolve, reject }, error)).finally(() => this.outstanding--),
+      );
+    }
     return new Promise<void>((resolve, reject) => {
       this.enqueue({ frames, policy, attempt: 0, resolve, reject });
     }).finally(() => this.outstanding--);
@@ -221,12 +232,21 @@ export class RouterSocket {
     if (!this.draining) void this.drain();
   }
 
+  /** zeromq.js's send, whose refusals may also be thrown (a closed socket): always as a promise. */
+  private sendNow(frames: Buffer[]): Promise<void> {
+    try {
+      return this.socket.send(frames);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   private async drain(): Promise<void> {
     this.draining = true;
     try {
       for (let item = this.queue.shift(); item !== undefined && !this.closed; item = this.queue.shift()) {
         try {
-          await this.socket.send(item.frames);
+          await this.sendNow(item.frames);
           item.resolve();
         } catch (error) {
           this.sendFailed(item, error);
