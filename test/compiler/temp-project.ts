@@ -16,10 +16,16 @@ export const REPO = fileURLToPath(new URL("../../", import.meta.url));
  * repository's.
  */
 export function tempProject(files: Readonly<Record<string, string>>): string {
-  const root = mkdtempSync(join(tmpdir(), "pseud-project-"));
-  afterThisTest(() => rmSync(root, { recursive: true, force: true }));
+  const root = tempFolder("pseud-project-");
   writeProject(root, files);
   return root;
+}
+
+/** An empty folder under the system's temp folder, removed after the test. */
+function tempFolder(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  afterThisTest(() => rmSync(folder, { recursive: true, force: true }));
+  return folder;
 }
 
 /** Writes {@link tempProject}'s tsconfig, node_modules link and files into `root`, which the caller removes. */
@@ -48,8 +54,7 @@ export function writeProject(root: string, files: Readonly<Record<string, string
 
 /** A copy of a project folder (a git repository included, links kept as links), removed after the test. */
 export function copyProject(from: string): string {
-  const root = mkdtempSync(join(tmpdir(), "pseud-project-"));
-  afterThisTest(() => rmSync(root, { recursive: true, force: true }));
+  const root = tempFolder("pseud-project-");
   cpSync(from, root, { recursive: true, verbatimSymlinks: true });
   return root;
 }
@@ -76,23 +81,29 @@ const TSC = join(REPO, "node_modules/typescript/bin/tsc");
 /** The first line of one of tsc's diagnostics: `path(line,col): error TS1234: message`. */
 const TSC_DIAGNOSTIC = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/;
 
+/** One error tsc reported: its file (relative to the checked project's root), line, code and message, details joined on. */
+export interface TscError {
+  readonly file: string;
+  readonly line: number;
+  readonly code: string;
+  readonly message: string;
+}
+
 /**
  * Type-checks `files` (relative to `root`) with the tsconfig `base` (the
  * project's own by default) and these extra compiler options, as
  * `tsc --noEmit` in a child process. Resolves with each error in one of
- * those files as `file:line: TS1234 message`, `file` relative to `root`.
- * Errors elsewhere in the program, e.g. in this repository's runtime that a
- * {@link tempProject} reaches by `paths`, are left out: `npm run typecheck`
- * checks those.
+ * those files. Errors elsewhere in the program, e.g. in this repository's
+ * runtime that a {@link tempProject} reaches by `paths`, are left out:
+ * `npm run typecheck` checks those.
  */
 export async function typeCheck(
   root: string,
   files: readonly string[],
   compilerOptions: Readonly<Record<string, unknown>> = {},
   base = join(root, "tsconfig.json"),
-): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), "pseud-tsc-"));
-  afterThisTest(() => rmSync(dir, { recursive: true, force: true }));
+): Promise<TscError[]> {
+  const dir = tempFolder("pseud-tsc-");
   const paths = files.map((f) => resolve(root, f));
   const config = join(dir, "tsconfig.json");
   // Type libraries (`types: ["node"]`) are looked up from the config's folder, which is not the base's here.
@@ -106,19 +117,19 @@ export async function typeCheck(
     });
   });
   // A diagnostic is a line with its place, then its chain of details, indented, on the lines after it.
-  const diagnostics: { path: string; line: string; code: string; message: string }[] = [];
+  const diagnostics: { path: string; line: number; code: string; message: string }[] = [];
   const unplaced: string[] = [];
   for (const line of stdout.split("\n")) {
     const match = TSC_DIAGNOSTIC.exec(line);
     const last = diagnostics.at(-1);
     if (match) {
       const [, file = "", lineNo = "", , tsCode = "", message = ""] = match;
-      diagnostics.push({ path: resolve(dir, file), line: lineNo, code: tsCode, message });
+      diagnostics.push({ path: resolve(dir, file), line: Number(lineNo), code: tsCode, message });
     } else if (/^\s/.test(line) && last) last.message += ` ${line.trim()}`;
     else if (line.startsWith("error ")) unplaced.push(line);
   }
   // An error in no file (a bad tsconfig, a missing type library) fails the test, whatever it checks.
   if (unplaced.length > 0 || (code !== 0 && diagnostics.length === 0)) throw new Error(`tsc exited with ${code}:\n${stdout}`);
   const wanted = new Set(paths);
-  return diagnostics.filter((d) => wanted.has(d.path)).map((d) => `${relative(root, d.path)}:${d.line}: ${d.code} ${d.message}`);
+  return diagnostics.filter((d) => wanted.has(d.path)).map(({ path, ...rest }) => ({ file: relative(root, path), ...rest }));
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO, typeCheck } from "./temp-project.js";
+import { REPO, type TscError, typeCheck } from "./temp-project.js";
 
 const OK = "test/compiler/fixtures/usage-ok.ts";
 const BAD = "test/compiler/fixtures/usage-bad.ts";
@@ -14,13 +14,13 @@ const GOLDEN = "test/compiler/golden/out/kitchen.sink.ts";
  * the three import are filed under `usage-ok`.
  */
 const GENERATED = ["generated/greeter.ts", "generated/types.ts"];
-let checked: Promise<string[]> | undefined;
+let checked: Promise<TscError[]> | undefined;
 async function diagnostics(file: string): Promise<{ line: number; message: string }[]> {
   checked ??= typeCheck(REPO, [OK, BAD, GOLDEN, ...GENERATED], {}, join(REPO, "tsconfig.json"));
-  return (await checked).flatMap((found) => {
-    const [, at = "", line = "0", message = ""] = /^(.+?):(\d+): TS\d+ (.*)$/.exec(found) ?? [];
-    const own = at === file || (file === OK && GENERATED.includes(at));
-    return own ? [{ line: Number(line), message: at === file ? message : `${at.split("/").pop()}: ${message}` }] : [];
+  return (await checked).flatMap((error) => {
+    if (error.file === file) return [{ line: error.line, message: error.message }];
+    if (file === OK && GENERATED.includes(error.file)) return [{ line: error.line, message: `${error.file.split("/").pop()}: ${error.message}` }];
+    return [];
   });
 }
 
