@@ -170,8 +170,8 @@ export class RouterSocket {
   }
 
   /**
-   * Queues a message `[routing id, …frames]`. Resolves once ZeroMQ has taken
-   * it. Rejects with {@link UnreachableError} when the destination is not
+   * Sends a message `[routing id, …frames]`: at once when nothing is queued
+   * before it, else after what is. Resolves once ZeroMQ has taken it. Rejects with {@link UnreachableError} when the destination is not
    * connected (at once, or at the deadline if the policy waits for it), with
    * {@link UnreachableError} too when its queue stays full until the deadline,
    * with {@link OverloadedError} at once when `maxQueuedMessages` are already
