@@ -13,7 +13,10 @@ Uses only Debian's python3-zmq and python3-msgpack. Two modes:
       and exits 0 when every check passed, 1 otherwise.
 
   pypeer.py call NAME ENDPOINT METHOD ARGS_JSON [KWARGS_JSON]
-      Makes one call and prints the reply as {"kind": "OK"|"ERROR", "body": ...}.
+      Makes one call and prints the reply as {"kind": "OK"|"ERROR", "body": ...};
+      {"kind": "REFUSED", "body": reason} when the server refused the security
+      handshake (a socket monitor event) or the login, {"kind": "TIMEOUT"} when
+      nothing came within PYPEER_TIMEOUT seconds.
 
   pypeer.py idle NAME ENDPOINT
       A client that only heartbeats and serves the server's calls until stdin
@@ -49,6 +52,7 @@ import uuid
 import msgpack
 import zmq
 import zmq.utils.z85
+import zmq.utils.monitor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 from pseud_login import LoginRefused, prove_login  # noqa: E402  the shipped helper, tested here
@@ -74,11 +78,35 @@ class Unreachable(Exception):
     """The connection never came up (a refused handshake looks like this to the reference: it times out)."""
 
 
+class HandshakeRefused(Exception):
+    """The server refused the security handshake: what the reference waits out as a timeout, seen at once."""
+
+
+HANDSHAKE_FAILURES = {
+    zmq.EVENT_HANDSHAKE_FAILED_AUTH: "HANDSHAKE_FAILED_AUTH",
+    zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL: "HANDSHAKE_FAILED_PROTOCOL",
+    zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL: "HANDSHAKE_FAILED_NO_DETAIL",
+}
+
+
+def watch_handshake(socket):
+    """Watches SOCKET's handshakes: returns a function that waits up to a timeout (s) and raises HandshakeRefused on a failure."""
+    monitor = socket.get_monitor_socket(sum(HANDSHAKE_FAILURES))
+
+    def wait(timeout):
+        if monitor.poll(int(timeout * 1000)):
+            event = zmq.utils.monitor.recv_monitor_message(monitor)
+            raise HandshakeRefused(HANDSHAKE_FAILURES[event["event"]])
+
+    return wait
+
+
 class Peer:
     """The part both modes share: one ROUTER, a registry, replies to WORK."""
 
-    def __init__(self, socket):
+    def __init__(self, socket, wait_for_connection=time.sleep):
         self.socket = socket
+        self.wait_for_connection = wait_for_connection  # how a send waits before it retries (watch_handshake's wait: a refusal ends it)
         self.registry = {}
         self.waiting = {}  # message id -> callback(kind, body) for calls this peer made
 
@@ -95,7 +123,7 @@ class Peer:
             except zmq.error.ZMQError as error:
                 if error.errno != zmq.EHOSTUNREACH:
                     raise
-                time.sleep(0.02)
+                self.wait_for_connection(0.02)
         raise Unreachable(peer)
 
     def call(self, peer, method, args=(), kwargs=None, on_reply=None):
@@ -428,8 +456,9 @@ def run_call(name, endpoint, method, args, kwargs):
     socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
     socket.setsockopt(zmq.LINGER, 0)
     secure_client_socket(socket, config)
+    wait_for_connection = watch_handshake(socket)
     socket.connect(endpoint)
-    peer = Peer(socket)
+    peer = Peer(socket, wait_for_connection)
     server = name.encode()
     box = {}
     timeout = float(os.environ.get("PYPEER_TIMEOUT", "5"))
@@ -441,7 +470,7 @@ def run_call(name, endpoint, method, args, kwargs):
     except Unreachable:
         print(json.dumps({"kind": "TIMEOUT"}), flush=True)
         return 1
-    except LoginRefused as refused:
+    except (LoginRefused, HandshakeRefused) as refused:
         print(json.dumps({"kind": "REFUSED", "body": str(refused)}), flush=True)
         return 1
     work = [server, b"", VERSION, message_id, WORK, pack([method, list(args), kwargs or {}])]

@@ -58,19 +58,22 @@ export function startPythonPeer(args: string[], security?: object, timeoutSecond
   };
 }
 
-/** Makes one call from a Python client; resolves with its reply ({kind, body}; kind TIMEOUT when none came). */
+/** Makes one call from a Python client; resolves with its reply ({kind, body}; REFUSED when the server refused its handshake or login, TIMEOUT when nothing came). */
 export async function pythonCall(
   endpoint: string,
   method: string,
   args: unknown[],
   security?: object,
   timeoutSeconds = 5,
-): Promise<{ kind: "OK" | "ERROR" | "TIMEOUT"; body?: unknown }> {
+): Promise<PythonReply> {
   const peer = startPythonPeer(["call", "svc", endpoint, method, JSON.stringify(args)], security, timeoutSeconds);
   const { lines, stderr } = await peer.finish();
   if (lines[0] === undefined) throw new Error(`python client wrote nothing; stderr:\n${stderr}`);
-  return JSON.parse(lines[0]) as { kind: "OK" | "ERROR" | "TIMEOUT"; body?: unknown };
+  return JSON.parse(lines[0]) as PythonReply;
 }
+
+/** What the Python client's call printed. */
+type PythonReply = { kind: "OK" | "ERROR" | "REFUSED" | "TIMEOUT"; body?: unknown };
 
 /** Starts the Python peer as a server named `name`; resolves with its endpoint. */
 export async function startPythonServer(name: string, security?: object, heartbeat?: object): Promise<{ peer: PythonPeer; endpoint: string }> {
