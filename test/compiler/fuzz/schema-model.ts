@@ -54,8 +54,21 @@ const bounds = (limit: number) =>
     a !== undefined && b !== undefined && a > b ? { min: b, max: a } : { ...(a === undefined ? {} : { min: a }), ...(b === undefined ? {} : { max: b }) },
   );
 
+/** An enum's values. Built once: fast-check tokenizes a regex's strings each time it builds stringMatching, which took a second of a run. */
+const enumValues = fc.uniqueArray(fc.stringMatching(/^[a-z]{1,5}$/), { minLength: 1, maxLength: 4 });
+
+/** {@link typeArbitrary}'s arbitraries, built once for each depth and set of refs (building them costs more than drawing from them). */
+const typeArbitraries = new Map<string, fc.Arbitrary<ModelType>>();
+
 /** Types, `depth` levels deep at most; `refs` are the named types they may use. */
 function typeArbitrary(depth: number, refs: readonly string[]): fc.Arbitrary<ModelType> {
+  const key = `${depth}:${refs.join(",")}`;
+  let built = typeArbitraries.get(key);
+  if (built === undefined) typeArbitraries.set(key, (built = buildTypeArbitrary(depth, refs)));
+  return built;
+}
+
+function buildTypeArbitrary(depth: number, refs: readonly string[]): fc.Arbitrary<ModelType> {
   const leaves: fc.Arbitrary<ModelType>[] = [
     fc.oneof(
       bounds(6).map((b) => ({ kind: "string" as const, ...b })),
@@ -64,7 +77,7 @@ function typeArbitrary(depth: number, refs: readonly string[]): fc.Arbitrary<Mod
     ),
     fc.tuple(fc.boolean(), bounds(1000)).map(([int, b]) => ({ kind: "number" as const, int, ...b })),
     fc.constantFrom<ModelType>({ kind: "boolean" }, { kind: "bigint" }, { kind: "date" }, { kind: "bytes" }),
-    fc.uniqueArray(fc.stringMatching(/^[a-z]{1,5}$/), { minLength: 1, maxLength: 4 }).map((values) => ({ kind: "enum" as const, values })),
+    enumValues.map((values) => ({ kind: "enum" as const, values })),
     ...(refs.length > 0 ? [fc.constantFrom(...refs).map((name) => ({ kind: "ref" as const, name }))] : []),
   ];
   if (depth === 0) return fc.oneof(...leaves);
@@ -281,6 +294,10 @@ export function interfaceModule(schema: ModelSchema, name: string): string {
 
 // ---- Values ------------------------------------------------------------------------------------------------------
 
+/** A string that matches the model's pattern, and a record's key (built once, as {@link enumValues}). */
+const patternValue = fc.stringMatching(/^[a-z]{1,8}$/);
+const recordKey = fc.stringMatching(/^[a-z]{1,4}$/);
+
 /** Valid values of a type (refs resolved through `types`), as they cross the wire and come back equal. */
 export function valueArbitrary(type: ModelType, types: ModelSchema["types"]): fc.Arbitrary<unknown> {
   const of = (t: ModelType) => valueArbitrary(t, types);
@@ -288,7 +305,7 @@ export function valueArbitrary(type: ModelType, types: ModelSchema["types"]): fc
     case "string":
       if (type.format === "email") return fc.constantFrom("a@b.co", "first.last@example.org", "x_y+z@mail.example.com");
       if (type.format === "uuid") return fc.uuid({ version: 4 });
-      if (type.pattern) return fc.stringMatching(/^[a-z]{1,8}$/);
+      if (type.pattern) return patternValue;
       // Zod counts UTF-16 code units; a grapheme is one or more of them.
       return fc.string({ unit: "grapheme", minLength: type.min ?? 0, maxLength: type.max ?? Math.max(type.min ?? 0, 12) }).filter((s) => s.length <= (type.max ?? Number.MAX_SAFE_INTEGER));
     case "number": {
@@ -311,7 +328,7 @@ export function valueArbitrary(type: ModelType, types: ModelSchema["types"]): fc
     case "tuple":
       return fc.tuple(...type.items.map(of));
     case "record":
-      return fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), of(type.of), { maxKeys: 3 }).map((d) => ({ ...d }));
+      return fc.dictionary(recordKey, of(type.of), { maxKeys: 3 }).map((d) => ({ ...d }));
     case "object":
       return fc.record(Object.fromEntries(type.fields.map((f) => [f.name, of(f.type)])), { requiredKeys: type.fields.filter((f) => !f.optional).map((f) => f.name) });
     case "nullable":
