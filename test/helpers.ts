@@ -10,6 +10,12 @@ import { decodeFrames, type Message } from "pseud/protocol";
  */
 const cleanups: (() => unknown)[] = [];
 
+/** Closers of what a file's tests share ({@link openForThisFile}), run after the file's last test. */
+const fileCleanups: (() => unknown)[] = [];
+
+/** Where {@link closeAfter} and {@link afterThisTest} put closers: the current test's, or the file's while one is opened for it. */
+let collecting = cleanups;
+
 /**
  * Runs the current test's closers. Called from the setup file, which vitest
  * runs for every test file: this module is loaded once per worker (the
@@ -20,15 +26,34 @@ export async function runCleanups(): Promise<void> {
   for (const close of cleanups.splice(0).reverse()) await close();
 }
 
+/** Runs the closers of what the file's tests shared; the setup file calls it after each file. */
+export async function runFileCleanups(): Promise<void> {
+  for (const close of fileCleanups.splice(0).reverse()) await close();
+}
+
+/**
+ * Opens something the file's tests share (in a `beforeAll`): what `open`
+ * registers with {@link closeAfter} or {@link afterThisTest} is closed after
+ * the file's last test instead of after the current one.
+ */
+export async function openForThisFile<T>(open: () => Promise<T>): Promise<T> {
+  collecting = fileCleanups;
+  try {
+    return await open();
+  } finally {
+    collecting = cleanups;
+  }
+}
+
 /** Registers something to close after the current test; returns it. */
 export function closeAfter<T extends { close(): unknown }>(thing: T): T {
-  cleanups.push(() => thing.close());
+  collecting.push(() => thing.close());
   return thing;
 }
 
 /** Runs `fn` after the current test. */
 export function afterThisTest(fn: () => unknown): void {
-  cleanups.push(fn);
+  collecting.push(fn);
 }
 
 /** One captured log line. */

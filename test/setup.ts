@@ -1,5 +1,6 @@
 // Run by vitest before each test file (vitest.config.ts, setupFiles).
-import { afterEach } from "vitest";
-import { runCleanups } from "./helpers.js";
+import { afterAll, afterEach } from "vitest";
+import { runCleanups, runFileCleanups } from "./helpers.js";
 
 afterEach(runCleanups);
+afterAll(runFileCleanups);

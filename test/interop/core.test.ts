@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type CallContext, Client, RemoteError, Server, ServiceNotFoundError, silentLogger } from "pseud";
-import { closeAfter } from "../helpers.js";
+import { closeAfter, openForThisFile } from "../helpers.js";
 import { startPythonPeer, startPythonServer } from "./python-peer.js";
 
 /** Every type of the codec, as TS sends it, and the Python type it must arrive as. */
@@ -23,15 +23,20 @@ const VALUES: [label: string, value: unknown, pythonType: string][] = [
 ];
 
 describe("TS client → Python server", () => {
-  async function connect() {
-    const { endpoint } = await startPythonServer("pysvc");
+  // One Python server for the block (a process each would cost more CPU than the calls): each test has a client of its own.
+  let endpoint: string;
+  beforeAll(async () => {
+    ({ endpoint } = await openForThisFile(() => startPythonServer("pysvc")));
+  });
+
+  function connect() {
     const client = closeAfter(new Client("pysvc", { logger: silentLogger, timeoutMs: 5_000 }));
     client.connect(endpoint);
     return client;
   }
 
   it("gets OK replies, positional and keyword", async () => {
-    const client = await connect();
+    const client = connect();
     expect(await client.call("hello", ["Charly"])).toBe("Hello Charly");
     expect(await client.call("add", [2, 3])).toBe(5);
     expect(await client.call("string.lower", ["ABC"])).toBe("abc");
@@ -40,7 +45,7 @@ describe("TS client → Python server", () => {
   });
 
   it("gets a Python exception as a RemoteError with its class, message and traceback", async () => {
-    const client = await connect();
+    const client = connect();
     const error = (await client.call("fail", ["boom"]).catch((e: unknown) => e)) as RemoteError;
     expect(error).toBeInstanceOf(RemoteError);
     expect(error.remoteClass).toBe("ValueError");
@@ -49,19 +54,19 @@ describe("TS client → Python server", () => {
   });
 
   it("gets ServiceNotFoundError for an unknown method", async () => {
-    const client = await connect();
+    const client = connect();
     await expect(client.call("no.such.method")).rejects.toBeInstanceOf(ServiceNotFoundError);
   });
 
   it.each(VALUES)("round-trips %s unchanged, arriving in Python as the right type", async (_label, value, pythonType) => {
-    const client = await connect();
+    const client = connect();
     expect(await client.call("echo", [value])).toEqual(value);
     const [typeName] = (await client.call("describe", [value])) as [string, string];
     expect(typeName).toBe(pythonType);
   });
 
   it("serves the Python server's call back to this client", async () => {
-    const client = await connect();
+    const client = connect();
     client.register("client.double", (n: number) => n * 2);
     expect(await client.call("callback", ["client.double", [21]])).toBe(42);
   });
