@@ -1,29 +1,19 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { afterThisTest } from "../helpers.js";
 import { main } from "../../compiler/cli.js";
-import { REPO, tempProject } from "./temp-project.js";
+import { tempProject } from "./temp-project.js";
 
 const schema = (method: string, name = "clock") => `import { z } from "zod";
 import { method, service } from "pseud-gen/schema";
 export const ${name} = service("${name}", { methods: { ${method}: method({ params: {}, returns: z.date() }) } });
 `;
 
-/** \`pseud gen --watch\` in \`root\`, from the sources; stopped after the test. Resolves once it watches. */
-async function startWatching(root: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", join(REPO, "test/compiler/cli-entry.ts"), "gen", "--watch"], { cwd: root });
-  afterThisTest(() => child.kill("SIGINT"));
-  const output = { stderr: "" };
-  child.stderr.on("data", (chunk: Buffer) => {
-    output.stderr += chunk.toString();
-  });
-  await expect.poll(() => output.stderr, { timeout: 30_000 }).toContain("watching");
-  return { child, output };
-}
-
-/** `pseud gen --watch` in this process (the CLI's own `main`), stopped after the test. Resolves once it watches. */
+/**
+ * `pseud gen --watch` in this process (the CLI's own `main`), stopped after the test. Resolves once it watches.
+ * That Ctrl-C (SIGINT) ends the installed command with exit code 0 is checked on the user's path (test/user-path).
+ */
 async function watchInProcess(root: string) {
   const stop = new AbortController();
   const output = { stderr: "" };
@@ -39,15 +29,13 @@ async function watchInProcess(root: string) {
 describe("pseud gen --watch", () => {
   it("generates again when a schema changes", async () => {
     const root = tempProject({ "schemas/clock.ts": schema("now") });
-    const { child, output } = await startWatching(root);
+    const { output, stop } = await watchInProcess(root);
     const generated = join(root, "generated/clock.ts");
     expect(readFileSync(generated, "utf8")).toContain("  now(callOptions?: CallOptions)");
     writeFileSync(join(root, "schemas/clock.ts"), schema("later"));
     await expect.poll(() => readFileSync(generated, "utf8"), { timeout: 30_000 }).toContain("  later(callOptions?: CallOptions)");
     expect(output.stderr).toContain("changed; generating");
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    expect(code).toBe(0);
+    expect(await stop()).toBe(0);
   }, 40_000);
 
   it("follows a new sub-folder for good: every later edit in it regenerates", async () => {

@@ -10,7 +10,7 @@
  * artefact. Each step prints one line; the first failure stops the run with
  * exit 1 and what the command printed.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,6 +38,36 @@ function step(name, command, args, { cwd, expect = 0, env } = {}) {
   passed++;
   console.log(`ok ${passed} - ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   return { stdout: result.stdout ?? "", output };
+}
+
+/**
+ * Runs a command that runs until stopped (`pseud gen --watch`): waits for
+ * `ready` in its output, calls `act`, waits for `done()`, then sends SIGINT
+ * (Ctrl-C) and fails the run unless it exits with code 0 by itself.
+ */
+async function untilStopped(name, command, args, { cwd, ready, act, done }) {
+  const started = Date.now();
+  const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const waitFor = async (what, condition) => {
+    for (const deadline = Date.now() + 60_000; !condition(); await new Promise((resolve) => setTimeout(resolve, 50))) {
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        fail(name, `$ ${command} ${args.join(" ")}\nno ${what} within 60 s\n${output}`);
+      }
+    }
+  };
+  await waitFor(`"${ready}"`, () => output.includes(ready));
+  act();
+  await waitFor("outcome", done);
+  child.kill("SIGINT");
+  const { code, signal } = await exited;
+  if (code !== 0) fail(name, `$ ${command} ${args.join(" ")}\nafter SIGINT: exit ${code}, signal ${signal}, expected exit 0\n${output}`);
+  passed++;
+  console.log(`ok ${passed} - ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 function check(name, condition, detail) {
@@ -225,6 +255,16 @@ const drift = step("npx pseud check exits 1 after a hand edit", "npx", ["--no-in
 check("check names the drifted file", drift.includes("generated/todo.ts"), drift);
 step("npx pseud gen repairs it", "npx", ["--no-install", "pseud", "gen"], { cwd: project });
 step("npx pseud check passes again", "npx", ["--no-install", "pseud", "check"], { cwd: project });
+
+// Watch: the bin regenerates on an edit, and Ctrl-C ends it cleanly (exit code 0).
+const clockSchema = join(project, "schemas/clock.service.ts");
+const clockBefore = readFileSync(clockSchema, "utf8");
+await untilStopped("pseud gen --watch (the .bin link) regenerates on an edit; SIGINT exits 0", join(project, "node_modules/.bin/pseud"), ["gen", "--watch"], {
+  cwd: project,
+  ready: "watching",
+  act: () => writeFileSync(clockSchema, clockBefore.replace("  add(a: Int, b: Int): Int;", "  add(a: Int, b: Int): Int;\n  tick(): Int;")),
+  done: () => readFileSync(join(project, "generated/clock.ts"), "utf8").includes("tick("),
+});
 
 // Breaking: a removed method, against a folder holding the schemas as they were.
 cpSync(join(project, "schemas"), join(project, "previous/schemas"), { recursive: true });
