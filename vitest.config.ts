@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -13,21 +14,20 @@ export default defineConfig({
     ],
   },
   test: {
-    // Most tests wait on sockets, child processes and the type checker's disk reads, not on the CPU:
-    // vitest's default of one worker per core less one is a single worker on a 2-core machine.
-    maxWorkers: 3,
+    // One worker per core, at least two (vitest's default leaves a core out: one worker on a two-core machine). Not
+    // more: the suite is bound by CPU, not by waiting, and each worker pays for its own copy of TypeScript and the
+    // schema reader's first program (about 3 s of CPU); on two cores a third worker cost more than its overlap saved.
+    maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 20_000,
     hookTimeout: 20_000,
     teardownTimeout: 2_000,
-    // Test files close what they open (closeAfter, afterThisTest) and mock nothing they have not loaded afresh, so
-    // they share a worker's modules: the runtime and zeromq, or ts-morph and TypeScript, load once per worker, not per
-    // file. The two kinds run as two projects, so that no worker holds both.
+    // Test files close what they open (closeAfter, afterThisTest, openForThisFile) and mock nothing they have not loaded
+    // afresh, so they share a worker's modules: the runtime and zeromq, ts-morph and TypeScript load once per worker,
+    // not per file. One project, so that a worker goes on from a compiler test to a runtime test (vitest ends a worker
+    // when the next file belongs to another project, and with two projects ran one after the other).
     isolate: false,
     // Each file's hooks: the closers that helpers.ts collects run after every test of every file.
     setupFiles: ["test/setup.ts"],
-    projects: [
-      { extends: true, test: { name: "runtime", include: ["test/**/*.test.ts"], exclude: ["test/compiler/**"] } },
-      { extends: true, test: { name: "compiler", include: ["test/compiler/**/*.test.ts"] } },
-    ],
+    include: ["test/**/*.test.ts"],
   },
 });
