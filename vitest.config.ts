@@ -14,10 +14,10 @@ export default defineConfig({
     ],
   },
   test: {
-    // One worker per core, at least two (vitest's default leaves a core out: one worker on a two-core machine). Not
-    // more: the suite is bound by CPU, not by waiting, and each worker pays for its own copy of TypeScript and the
-    // schema reader's first program (about 3 s of CPU); on two cores a third worker cost more than its overlap saved.
-    maxWorkers: Math.max(2, availableParallelism()),
+    // One worker per core, and at least three: vitest's default leaves a core out (one worker on a two-core machine),
+    // and the tests wait on sockets, child processes and the type checker a good part of the time. Not many more: each
+    // worker pays for its own copy of TypeScript and the schema reader's first program (about 3 s of CPU).
+    maxWorkers: Math.max(3, availableParallelism()),
     testTimeout: 20_000,
     hookTimeout: 20_000,
     teardownTimeout: 2_000,
