@@ -42,10 +42,11 @@ function step(name, command, args, { cwd, expect = 0, env } = {}) {
 
 /**
  * Runs a command that runs until stopped (`pseud gen --watch`): waits for
- * `ready` in its output, calls `act`, waits for `done()`, then sends SIGINT
- * (Ctrl-C) and fails the run unless it exits with code 0 by itself.
+ * `ready` in its output, then for each edit calls `act` and waits for
+ * `done()`, then sends SIGINT (Ctrl-C) and fails the run unless it exits
+ * with code 0 by itself.
  */
-async function untilStopped(name, command, args, { cwd, ready, act, done }) {
+async function untilStopped(name, command, args, { cwd, ready, edits }) {
   const started = Date.now();
   const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
@@ -61,8 +62,10 @@ async function untilStopped(name, command, args, { cwd, ready, act, done }) {
     }
   };
   await waitFor(`"${ready}"`, () => output.includes(ready));
-  act();
-  await waitFor("outcome", done);
+  for (const [index, { act, done }] of edits.entries()) {
+    act();
+    await waitFor(`the outcome of edit ${index + 1}`, done);
+  }
   child.kill("SIGINT");
   const { code, signal } = await exited;
   if (code !== 0) fail(name, `$ ${command} ${args.join(" ")}\nafter SIGINT: exit ${code}, signal ${signal}, expected exit 0\n${output}`);
@@ -259,11 +262,14 @@ step("npx pseud check passes again", "npx", ["--no-install", "pseud", "check"], 
 // Watch: the bin regenerates on an edit, and Ctrl-C ends it cleanly (exit code 0).
 const clockSchema = join(project, "schemas/clock.service.ts");
 const clockBefore = readFileSync(clockSchema, "utf8");
-await untilStopped("pseud gen --watch (the .bin link) regenerates on an edit; SIGINT exits 0", join(project, "node_modules/.bin/pseud"), ["gen", "--watch"], {
+const clockGenerated = () => readFileSync(join(project, "generated/clock.ts"), "utf8");
+await untilStopped("pseud gen --watch (the .bin link) regenerates on each edit; SIGINT exits 0", join(project, "node_modules/.bin/pseud"), ["gen", "--watch"], {
   cwd: project,
   ready: "watching",
-  act: () => writeFileSync(clockSchema, clockBefore.replace("  add(a: Int, b: Int): Int;", "  add(a: Int, b: Int): Int;\n  tick(): Int;")),
-  done: () => readFileSync(join(project, "generated/clock.ts"), "utf8").includes("tick("),
+  edits: [
+    { act: () => writeFileSync(clockSchema, clockBefore.replace("  add(a: Int, b: Int): Int;", "  add(a: Int, b: Int): Int;\n  tick(): Int;")), done: () => clockGenerated().includes("tick(") },
+    { act: () => writeFileSync(clockSchema, clockBefore), done: () => !clockGenerated().includes("tick(") }, // as it was, for the steps below
+  ],
 });
 
 // Breaking: a removed method, against a folder holding the schemas as they were.
