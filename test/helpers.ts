@@ -22,13 +22,18 @@ let collecting = cleanups;
  * projects do not isolate files), so a hook registered here at import would
  * belong to the first file alone and later files would leak what they open.
  */
-export async function runCleanups(): Promise<void> {
-  for (const close of cleanups.splice(0).reverse()) await close();
+export function runCleanups(): Promise<void> {
+  return closeAll(cleanups);
 }
 
 /** Runs the closers of what the file's tests shared; the setup file calls it after each file. */
-export async function runFileCleanups(): Promise<void> {
-  for (const close of fileCleanups.splice(0).reverse()) await close();
+export function runFileCleanups(): Promise<void> {
+  return closeAll(fileCleanups);
+}
+
+/** Empties `closers` and runs them, newest first, one at a time. */
+async function closeAll(closers: (() => unknown)[]): Promise<void> {
+  for (const close of closers.splice(0).reverse()) await close();
 }
 
 /**
