@@ -15,7 +15,7 @@ export default defineConfig({
   },
   test: {
     // One worker per core, and at least three: vitest's default leaves a core out (one worker on a two-core machine),
-    // and the tests wait on sockets, child processes and the type checker a good part of the time. Not many more: each
+    // and the tests wait on sockets, child processes and the type checker a good part of the time. No more than that: each
     // worker pays for its own copy of TypeScript and the schema reader's first program (about 3 s of CPU).
     maxWorkers: Math.max(3, availableParallelism()),
     testTimeout: 20_000,
@@ -26,7 +26,7 @@ export default defineConfig({
     // not per file. One project, so that a worker goes on from a compiler test to a runtime test (vitest ends a worker
     // when the next file belongs to another project, and with two projects ran one after the other).
     isolate: false,
-    // Each file's hooks: the closers that helpers.ts collects run after every test of every file.
+    // Each file's hooks: the closers that helpers.ts collects run after every test, and the file's shared ones after it.
     setupFiles: ["test/setup.ts"],
     include: ["test/**/*.test.ts"],
   },

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A pseud protocol v1 peer in Python, written from PROTOCOL.md, for interop tests.
 
-Uses only Debian's python3-zmq and python3-msgpack. Two modes:
+Uses only Debian's python3-zmq and python3-msgpack. Four modes:
 
   pypeer.py server NAME
       Binds a ROUTER named NAME on tcp://127.0.0.1 (an OS-picked port), prints
