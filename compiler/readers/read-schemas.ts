@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { type ExportDeclaration, Node, type SourceFile, ts } from "ts-morph";
 import { checkSchema } from "../ir/check.js";
 import { sortBy } from "../ir/names.js";
@@ -8,6 +7,7 @@ import type { Diagnostic, IrNamedType, IrSchema } from "../ir/types.js";
 import { readInterfaceFile } from "./interfaces.js";
 import { locationIn } from "./source-files.js";
 import { withSchemaProject } from "./schema-project.js";
+import { type ModuleLoader, moduleLoader } from "./schema-modules.js";
 import { nameSharedSchemas, type ReadResult, readZodModule, type ZodModule } from "./zod.js";
 import { indexZodDeclarations } from "./zod-locations.js";
 
@@ -42,7 +42,7 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
     const diagnostics: Diagnostic[] = [];
     const zodModules: ZodModule[] = [];
     // Made at the first Zod module: a read of interface schemas alone loads no module.
-    let loader: Awaited<ReturnType<typeof moduleLoader>> | undefined;
+    let loader: ModuleLoader | undefined;
     try {
       for (const [index, file] of files.entries()) {
         options.onFile?.(file, index, files.length);
@@ -52,7 +52,7 @@ export async function readSchemas(files: readonly string[], options: ReadOptions
           results.push(readInterfaceFile(root, project, file));
           continue;
         }
-        loader ??= await moduleLoader(tsconfig);
+        loader ??= moduleLoader(tsconfig);
         const loaded = await loader.load(file);
         if (loaded.ok) zodModules.push({ file, index: indexZodDeclarations(source), exports: loaded.exports });
         else diagnostics.push(...loadFailure(root, file, loaded.error));
@@ -158,57 +158,6 @@ function uniqueDeclarations(types: readonly IrNamedType[]): IrNamedType[] {
     seen.add(key);
     return true;
   });
-}
-
-type Loaded = { ok: true; exports: Record<string, unknown> } | { ok: false; error: unknown };
-
-/**
- * Loads TypeScript schema modules with tsx: it compiles on the fly (esbuild)
- * and honours the project's tsconfig paths, and its source maps give the
- * schema API true positions for diagnostics. One loader is one module graph:
- * a types module that two schema modules import is one instance, so a shared
- * schema is the same object everywhere. That needs each file loaded the way
- * its own imports are, by import() for an ES module and require() for a
- * CommonJS one (the two keep separate module caches). Each read makes a
- * fresh loader, so --watch sees edits.
- */
-async function moduleLoader(tsconfig: string | undefined): Promise<{ load(file: string): Promise<Loaded>; close(): Promise<void> }> {
-  process.setSourceMapsEnabled(true);
-  const namespace = `pseud-${randomUUID()}`;
-  const [esm, cjs] = await Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]);
-  const required = cjs.register({ namespace });
-  const imported = esm.register({ namespace, ...(tsconfig ? { tsconfig } : {}) });
-  return {
-    async load(file) {
-      try {
-        const exports: unknown = isEsModule(file) ? await imported.import(file, import.meta.url) : required.require(file, import.meta.url);
-        return { ok: true, exports: exports as Record<string, unknown> };
-      } catch (error) {
-        return { ok: false, error };
-      }
-    },
-    async close() {
-      required.unregister();
-      await imported.unregister();
-    },
-  };
-}
-
-/** Node's rule: `.mts`/`.mjs` are ES modules, `.cts`/`.cjs` CommonJS, any other as the nearest package.json's "type" says. */
-function isEsModule(file: string): boolean {
-  if (/\.m[tj]sx?$/.test(file)) return true;
-  if (/\.c[tj]sx?$/.test(file)) return false;
-  for (let dir = dirname(file); ; dir = dirname(dir)) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest)) {
-      try {
-        return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type === "module";
-      } catch {
-        return false;
-      }
-    }
-    if (dirname(dir) === dir) return false;
-  }
 }
 
 /** esbuild's lines in a failed transform: `/abs/file.ts:4:14: ERROR: Unexpected ","`, the column 0-based. */
