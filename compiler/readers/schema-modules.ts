@@ -66,14 +66,14 @@ const READ_PARAM = "pseud-read";
 let reads = 0;
 
 /**
- * A resolve hook, registered once per process after the first ES schema
- * module, that runs beside tsx's. A module imported from a read's module (one
+ * A resolve hook, registered once per process before the first tsx
+ * registration, that runs after tsx's. A module imported from a read's module (one
  * whose URL holds {@link READ_PARAM}) is the project's own file, which gets
  * the same read number, or a package's JavaScript under node_modules, which
  * gets one namespace shared by every read, so that tsx does not add its own
  * (a package's TypeScript stays in the read's tsx namespace: only tsx can
  * compile it). The namespace goes in tsx's `tsx-namespace` parameter, which
- * tsx leaves alone when present; were tsx to rename it, packages would load
+ * tsx leaves alone when present (it adds its own after the hook's answer); were tsx to rename it, packages would load
  * once per tsconfig instead, and nothing else would change.
  */
 const READ_HOOK = `
@@ -110,13 +110,15 @@ function esmLoader(tsconfig: string | undefined): Promise<EsmLoader> {
   let loader = esmLoaders.get(key);
   if (loader === undefined) {
     loader = (async () => {
-      const { register: registerTsx } = await import("tsx/esm/api");
-      const loader = registerTsx({ namespace: `pseud-${randomUUID()}`, ...(tsconfig ? { tsconfig } : {}) });
+      // The hook first: Node runs the last registered first, so every tsx registration runs before it and adds its
+      // namespace after the hook's read number, whichever tsconfig came first. One module then has one URL, whether
+      // a schema imports it or the read loads it itself.
       if (readHook === undefined) {
         register(`data:text/javascript,${encodeURIComponent(READ_HOOK)}`);
         readHook = true;
       }
-      return loader;
+      const { register: registerTsx } = await import("tsx/esm/api");
+      return registerTsx({ namespace: `pseud-${randomUUID()}`, ...(tsconfig ? { tsconfig } : {}) });
     })();
     esmLoaders.set(key, loader);
   }

@@ -7,17 +7,25 @@ import { tempProject } from "./temp-project.js";
 const types = (fields: string) => `import { z } from "zod";\nexport const Point = z.object({ ${fields} });\n`;
 const SCHEMA = `export { Point } from "./types.js";\n`;
 
-/** One read: a loader for the project, one schema loaded, the loader closed. */
+/**
+ * One read: a loader for the project, the schema and then the module it
+ * imports loaded, the loader closed. Within a read a module is one instance,
+ * whether a schema imports it or the read loads it: the schema's exports.
+ */
 async function read(root: string): Promise<Record<string, unknown>> {
   const loader = moduleLoader(join(root, "tsconfig.json"));
-  let loaded: Loaded;
+  const load = async (file: string) => {
+    const loaded: Loaded = await loader.load(join(root, file));
+    if (!loaded.ok) throw loaded.error;
+    return loaded.exports;
+  };
   try {
-    loaded = await loader.load(join(root, "schemas/geo.ts"));
+    const schema = await load("schemas/geo.ts");
+    expect((await load("schemas/types.ts")).Point).toBe(schema.Point);
+    return schema;
   } finally {
     await loader.close();
   }
-  if (!loaded.ok) throw loaded.error;
-  return loaded.exports;
 }
 
 /** The keys of an exported `z.object`'s shape. */
