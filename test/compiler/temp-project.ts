@@ -33,6 +33,8 @@ export function writeProject(root: string, files: Readonly<Record<string, string
   const tsconfig = {
     compilerOptions: {
       target: "ES2022",
+      // A server's libraries, as a Node project's tsconfig has them: no DOM (which the schema reader would otherwise parse and bind).
+      lib: ["ES2022"],
       module: "NodeNext",
       moduleResolution: "NodeNext",
       strict: true,
