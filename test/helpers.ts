@@ -1,5 +1,3 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import type { Dealer } from "zeromq";
 import type { LogFields, Logger } from "pseud";
 import { decodeFrames, type Message } from "pseud/protocol";
@@ -106,32 +104,6 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
     resolve = r;
   });
   return { promise, resolve };
-}
-
-let gc: (() => void) | undefined;
-
-/**
- * Memory use after a full garbage collection: what is retained, not what is
- * merely not yet collected. V8's gc() is exposed at run time, so no test
- * needs a node flag. V8 frees collected ArrayBuffers' memory in later tasks,
- * and on a busy machine later still, so collections are repeated, a task
- * apart, until three in a row free nothing more.
- */
-export async function memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
-  if (gc === undefined) {
-    setFlagsFromString("--expose-gc");
-    gc = runInNewContext("gc") as () => void;
-  }
-  let usage = process.memoryUsage();
-  for (let round = 0, idle = 0; round < 50 && idle < 3; round++) {
-    gc();
-    await new Promise((resolve) => setImmediate(resolve));
-    const next = process.memoryUsage();
-    const freed = usage.arrayBuffers - next.arrayBuffers + (usage.heapUsed - next.heapUsed);
-    usage = next;
-    idle = round > 0 && freed <= 0 ? idle + 1 : 0;
-  }
-  return usage;
 }
 
 /** The next message a DEALER receives that decodes (its empty delimiter skipped); a receive timeout rejects. */
