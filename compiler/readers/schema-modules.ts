@@ -67,14 +67,15 @@ let reads = 0;
 
 /**
  * A resolve hook, registered once per process before the first tsx
- * registration, that runs after tsx's. A module imported from a read's module (one
- * whose URL holds {@link READ_PARAM}) is the project's own file, which gets
- * the same read number, or a package's JavaScript under node_modules, which
- * gets one namespace shared by every read, so that tsx does not add its own
- * (a package's TypeScript stays in the read's tsx namespace: only tsx can
- * compile it). The namespace goes in tsx's `tsx-namespace` parameter, which
- * tsx leaves alone when present (it adds its own after the hook's answer); were tsx to rename it, packages would load
- * once per tsconfig instead, and nothing else would change.
+ * registration, so that it runs after tsx's. A module imported from a read's
+ * module (one whose URL holds {@link READ_PARAM}) is either the project's own
+ * file, which gets the same read number, or a package's JavaScript under
+ * node_modules, which gets one namespace shared by every read, so that tsx
+ * adds none of its own (a package's TypeScript stays in the read's tsx
+ * namespace: only tsx can compile it). That namespace goes in tsx's
+ * `tsx-namespace` parameter, which tsx leaves alone when present; were tsx to
+ * rename it, packages would load once per tsconfig instead, and nothing else
+ * would change.
  */
 const READ_HOOK = `
 const READ = ${JSON.stringify(READ_PARAM)};
@@ -94,7 +95,7 @@ export async function resolve(specifier, context, nextResolve) {
 }
 `;
 
-/** tsx's ES module loader for one tsconfig, with the hook that keeps reads apart. */
+/** tsx's ES module loader for one tsconfig: its import(), scoped to its namespace. */
 interface EsmLoader {
   import(specifier: string, parentUrl: string): Promise<unknown>;
 }
