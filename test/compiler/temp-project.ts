@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import getExePath from "../../node_modules/typescript/lib/getExePath.js";
 import { main } from "../../compiler/cli.js";
 import { afterThisTest } from "../helpers.js";
 
@@ -77,8 +78,11 @@ export async function runCli(cwd: string, args: readonly string[]): Promise<{ co
   return { code, stdout, stderr };
 }
 
-/** The repository's TypeScript (7, the native compiler), as a user's `npx tsc` runs it. */
-const TSC = join(REPO, "node_modules/typescript/bin/tsc");
+/**
+ * The repository's TypeScript (7, the native compiler), as a user's `npx tsc`
+ * runs it, minus the node process that `bin/tsc` starts only to find it.
+ */
+const TSC = getExePath();
 
 /** The first line of one of tsc's diagnostics: `path(line,col): error TS1234: message`. */
 const TSC_DIAGNOSTIC = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/;
@@ -113,7 +117,7 @@ export async function typeCheck(
   writeFileSync(config, JSON.stringify({ extends: base, compilerOptions: { typeRoots, ...compilerOptions, noEmit: true }, files: paths, include: [] }));
   const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((done, fail) => {
     // One thread: the test workers keep the cores busy, and each extra checker checks the libraries again.
-    execFile(process.execPath, [TSC, "-p", config, "--pretty", "false", "--singleThreaded"], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }, (error, out) => {
+    execFile(TSC, ["-p", config, "--pretty", "false", "--singleThreaded"], { cwd: dir, maxBuffer: 16 * 1024 * 1024 }, (error, out) => {
       if (error && typeof error.code !== "number") fail(error);
       else done({ stdout: out, code: error ? (error.code as number) : 0 });
     });
