@@ -16,7 +16,7 @@ export default defineConfig({
   test: {
     // One worker per core, and at least three: vitest's default leaves a core out (one worker on a two-core machine),
     // and the tests wait on sockets, child processes and the type checker a good part of the time. No more than that: each
-    // worker pays for its own copy of TypeScript and the schema reader's first program (about 3 s of CPU).
+    // worker pays for its own copy of TypeScript and the schema reader's first program (over a second of CPU).
     maxWorkers: Math.max(3, availableParallelism()),
     testTimeout: 20_000,
     hookTimeout: 20_000,
