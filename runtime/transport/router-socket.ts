@@ -6,6 +6,7 @@ import type { Logger } from "../logger.js";
 import { checkEndpoint, endpointError } from "./endpoint-address.js";
 import type { ClientMechanism, ServerMechanism } from "./mechanism.js";
 import { retryInterrupted } from "./interrupted.js";
+import { raiseMallocThresholds } from "./malloc-thresholds.js";
 import { receiveLoop } from "./receive-loop.js";
 
 /** How one ROUTER socket is set up. */
@@ -118,6 +119,7 @@ export class RouterSocket {
   private monitorEnded: Promise<void> | undefined;
 
   constructor(options: RouterSocketOptions, handlers: SocketHandlers) {
+    raiseMallocThresholds();
     this.logger = options.logger;
     this.describePeer = options.describePeer ?? routingIdText;
     this.maxQueued = options.limits.maxQueuedMessages;
