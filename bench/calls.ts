@@ -15,7 +15,7 @@ import * as grpc from "@grpc/grpc-js";
 import { Dealer } from "zeromq";
 import { Client, generateKeyPair, type KeyPair, silentLogger } from "pseud";
 import { EchoClientConstructor } from "./grpc-echo.js";
-import { type Figure, median, rounds } from "./stats.js";
+import { type Figure, median, spread } from "./stats.js";
 
 /** One way of making one echo call. */
 interface Caller {
@@ -108,7 +108,7 @@ async function throughput(caller: Caller, concurrency: number, ms: number, serve
   };
 }
 
-/** Latencies (ms) of sequential calls for `ms`. */
+/** Latencies (ms) of sequential calls for `ms`, unsorted. */
 async function latencies(caller: Caller, ms: number): Promise<number[]> {
   const out: number[] = [];
   const until = performance.now() + ms;
@@ -117,7 +117,7 @@ async function latencies(caller: Caller, ms: number): Promise<number[]> {
     await caller.call();
     out.push(performance.now() - start);
   }
-  return out.sort((a, b) => a - b);
+  return out;
 }
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -127,6 +127,8 @@ export interface CallFigure extends Figure {
   readonly ceilingName?: string;
   readonly rawName?: string;
   readonly grpcName?: string;
+  /** Calls/s of each round, in order: round i of every kind of one payload and concurrency ran back to back. */
+  readonly rounds?: readonly number[];
   /** Median CPU µs per call, each side. */
   readonly clientCpuUs?: number;
   readonly serverCpuUs?: number;
@@ -143,8 +145,8 @@ export async function callFigures(quick: boolean): Promise<CallFigure[]> {
   const endpoints = JSON.parse(line) as { raw: string; rawCurve: string; pseud: string; pseudCurve: string; grpc: string };
   const serverPid = child.pid as number;
   const curveKeys = { server: serverKeys, client: clientKeys };
-  const n = quick ? 2 : 5;
-  const ms = quick ? 700 : 2_000;
+  const n = quick ? 5 : 7;
+  const ms = quick ? 500 : 1_500;
   const figures: CallFigure[] = [];
   try {
     for (const [payloadName, payload] of Object.entries(PAYLOADS) as [PayloadName, (typeof PAYLOADS)[PayloadName]][]) {
@@ -170,31 +172,38 @@ export async function callFigures(quick: boolean): Promise<CallFigure[]> {
         ],
         ["grpc-js unary", () => grpcCaller(endpoints.grpc, payload.bytes)],
       ];
-      for (const [kind, make] of makers) {
-        const caller = make();
+      // Rounds interleave: round i of every kind runs back to back, so a slow patch of the shared machine falls on all of them.
+      const callers = makers.map(([kind, make]) => ({ kind, caller: make() }));
+      for (const { caller } of callers) {
         await caller.call(); // connect (and authenticate) before anything is measured
         await throughput(caller, 10, quick ? 300 : 1_000, serverPid); // warm-up: JIT
-        const ceiling = kind.includes("CURVE") ? "raw ZeroMQ CURVE 6-frame echo" : "raw ZeroMQ 6-frame echo";
-        for (const concurrency of [1, 100]) {
-          const name = `${kind}, ${payloadName}, ${concurrency} in flight`;
-          const measured: Round[] = [];
-          const stats = await rounds(n, async () => {
-            const round = await throughput(caller, concurrency, ms, serverPid);
-            measured.push(round);
-            return round.rate;
-          });
+      }
+      const ceilingOf = (kind: string) => (kind.includes("CURVE") ? "raw ZeroMQ CURVE 6-frame echo" : "raw ZeroMQ 6-frame echo");
+      for (const concurrency of [1, 100]) {
+        const measured = new Map(callers.map(({ kind }) => [kind, [] as Round[]]));
+        for (let round = 0; round < n; round++) {
+          for (const { kind, caller } of callers) measured.get(kind)?.push(await throughput(caller, concurrency, ms, serverPid));
+        }
+        for (const [kind, runs] of measured) {
           figures.push({
-            name,
+            name: `${kind}, ${payloadName}, ${concurrency} in flight`,
             unit: "calls/s",
-            ...stats,
-            clientCpuUs: median(measured.map((r) => r.clientCpuUs)),
-            serverCpuUs: median(measured.map((r) => r.serverCpuUs)),
-            ceilingName: `${ceiling}, ${payloadName}, ${concurrency} in flight`,
+            ...spread(runs.map((r) => r.rate)),
+            rounds: runs.map((r) => r.rate),
+            clientCpuUs: median(runs.map((r) => r.clientCpuUs)),
+            serverCpuUs: median(runs.map((r) => r.serverCpuUs)),
+            ceilingName: `${ceilingOf(kind)}, ${payloadName}, ${concurrency} in flight`,
             rawName: `raw ZeroMQ echo, ${payloadName}, ${concurrency} in flight`,
             grpcName: `grpc-js unary, ${payloadName}, ${concurrency} in flight`,
           });
         }
-        const sorted = await latencies(caller, ms * n);
+      }
+      const samples = new Map(callers.map(({ kind }) => [kind, [] as number[]]));
+      for (let round = 0; round < n; round++) {
+        for (const { kind, caller } of callers) samples.get(kind)?.push(...(await latencies(caller, ms)));
+      }
+      for (const [kind, values] of samples) {
+        const sorted = values.sort((a, b) => a - b);
         for (const p of [50, 99]) {
           figures.push({
             name: `${kind}, ${payloadName}, latency p${p} (1 in flight)`,
@@ -202,13 +211,13 @@ export async function callFigures(quick: boolean): Promise<CallFigure[]> {
             min: percentile(sorted, p) * 1000,
             median: percentile(sorted, p) * 1000,
             max: percentile(sorted, p) * 1000,
-            ceilingName: `${ceiling}, ${payloadName}, latency p${p} (1 in flight)`,
+            ceilingName: `${ceilingOf(kind)}, ${payloadName}, latency p${p} (1 in flight)`,
             rawName: `raw ZeroMQ echo, ${payloadName}, latency p${p} (1 in flight)`,
             grpcName: `grpc-js unary, ${payloadName}, latency p${p} (1 in flight)`,
           });
         }
-        await caller.close();
       }
+      for (const { caller } of callers) await caller.close();
     }
   } finally {
     child.stdin?.end();

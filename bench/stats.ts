@@ -11,8 +11,13 @@ export interface Figure {
 export async function rounds(n: number, measure: () => Promise<number>): Promise<Pick<Figure, "min" | "median" | "max">> {
   const values: number[] = [];
   for (let i = 0; i < n; i++) values.push(await measure());
-  values.sort((a, b) => a - b);
-  return { min: values[0] as number, median: median(values), max: values[values.length - 1] as number };
+  return spread(values);
+}
+
+/** Min, median and max of measured values. */
+export function spread(values: readonly number[]): Pick<Figure, "min" | "median" | "max"> {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0] as number, median: median(sorted), max: sorted[sorted.length - 1] as number };
 }
 
 /** The middle value (the upper one of an even count). */
