@@ -334,21 +334,40 @@ export class RpcPeer implements PeerControl {
     }
     const context: CallContext = { peer, method: work.method, messageId: id, identity };
     const outcome = this.dispatcher.dispatch(work, context);
+    const replied = (settled: Outcome) => this.reply(envelope, id, work.method, settled, connection);
+    const failed = (error: unknown) => {
+      this.logger.error("reply failed; the caller will time out", { peer, method: work.method, error });
+      admission.release();
+    };
+    if (outcome instanceof Promise) {
+      outcome.then(replied).then(admission.release, failed);
+      return;
+    }
     // A synchronous outcome is answered now, within this receive: the reply leaves before the loop waits again.
-    const replied = outcome instanceof Promise ? outcome.then((o) => this.reply(envelope, id, work.method, o, connection)) : this.reply(envelope, id, work.method, outcome, connection);
-    void replied
-      .catch((error: unknown) => this.logger.error("reply failed; the caller will time out", { peer, method: work.method, error }))
-      .finally(admission.release);
+    // The call's slot is released once ZeroMQ took the reply (or it was given up), through one promise, not three.
+    let sent: Promise<void> | undefined;
+    try {
+      sent = replied(outcome);
+    } catch (error) {
+      return failed(error);
+    }
+    if (sent === undefined) admission.release();
+    else sent.then(admission.release, failed);
   }
 
-  private async reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, connection: number | undefined): Promise<void> {
+  /**
+   * Encodes and sends the reply to one call. Returns what {@link post}
+   * returns (it never rejects), or undefined when there is no reply to send
+   * (the peer is closing, or the calling connection is gone).
+   */
+  private reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, connection: number | undefined): Promise<void> | undefined {
     if (this.closed) {
       this.logger.debug("reply dropped: the peer is closed", { method });
-      return;
+      return undefined;
     }
     if (connection === undefined || this.hooks.connectionOf(envelope[0]) !== connection) {
       this.logger.debug("reply dropped: the connection that made the call has closed", { peer: envelope[0], method });
-      return;
+      return undefined;
     }
     const message = toReply(id, outcome);
     let frames: Buffer[];
@@ -362,7 +381,7 @@ export class RpcPeer implements PeerControl {
     if (tooLarge !== undefined) {
       frames = this.frame(envelope, { type: "ERROR", id, failure: this.dispatcher.failureOf(valueError(`the result of ${method} cannot be sent: ${tooLarge}`)) });
     }
-    await this.post(frames, message.type, this.replyPolicy());
+    return this.post(frames, message.type, this.replyPolicy());
   }
 
   /**
