@@ -3,7 +3,8 @@
  * call with a 5,000 ms timeout) fall due in the order they were set, so one
  * timer per line, set for its earliest deadline, serves them all; a deadline
  * whose owner settled first is skipped when its time comes. Timers are
- * unref'd: a pending deadline alone does not keep a process alive.
+ * unref'd: a pending deadline alone does not keep a process alive. Memory
+ * stays within about twice the live deadlines (plus 64) per line.
  */
 export class DeadlineLines<K> {
   private readonly lines = new Map<number, Line<K>>();
@@ -22,11 +23,16 @@ export class DeadlineLines<K> {
     if (line.timer === undefined) this.arm(ms, line);
   }
 
+  /**
+   * Forgets `key`'s deadline. A line left with nothing to time keeps its
+   * timer until it fires (and is dropped then): at one call at a time, every
+   * call would otherwise create and clear a timer, and Node's timer list for
+   * that length with it.
+   */
   cancel(key: K, ms: number): void {
     const line = this.lines.get(ms);
     if (line === undefined || !line.live.delete(key)) return;
-    if (line.live.size === 0) this.drop(ms, line); // nothing left to time: no timer, no memory
-    else if (line.entries.length - line.head > 2 * line.live.size + 64) compact(line);
+    if (line.entries.length - line.head > 2 * line.live.size + 64) compact(line);
   }
 
   private arm(ms: number, line: Line<K>): void {

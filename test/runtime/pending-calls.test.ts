@@ -88,6 +88,24 @@ describe("DeadlineLines: one timer per timeout length, not per call", () => {
     expect(vi.getTimerCount()).toBe(0); // a line with nothing left holds no timer
   });
 
+  it("one call at a time makes one timer, not one per call: a line left empty keeps it until it fires, then drops it", () => {
+    vi.useFakeTimers();
+    const due: number[] = [];
+    const lines = new DeadlineLines<number>((key) => due.push(key));
+    for (let i = 0; i < 1_000; i++) {
+      lines.set(i, 5_000);
+      vi.advanceTimersByTime(1);
+      lines.cancel(i, 5_000);
+    }
+    expect(vi.getTimerCount()).toBe(1); // armed by the first call, for its deadline
+    const line = (lines as unknown as { lines: Map<number, { entries: unknown[]; head: number }> }).lines.get(5_000);
+    expect((line?.entries.length ?? 0) - (line?.head ?? 0)).toBeLessThanOrEqual(64);
+    vi.advanceTimersByTime(5_000);
+    expect(due).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+    expect((lines as unknown as { lines: Map<number, unknown> }).lines.size).toBe(0);
+  });
+
   it("holds no more than about twice the live deadlines, however many were set and cancelled", () => {
     vi.useFakeTimers();
     const lines = new DeadlineLines<number>(() => {});
