@@ -1,7 +1,9 @@
 /**
  * Call benchmarks: pseud calls against the protocol's own ceiling (a raw
  * zeromq.js echo of the same six-frame shape a pseud message has, security
- * off and CURVE), against the transport's limit (a raw echo of one frame),
+ * off and CURVE), beside the same echo with each body copied into fresh
+ * memory before each send, on both sides (what any serialiser pays), against
+ * the transport's limit (a raw echo of one frame),
  * and against what a user would pick instead (gRPC unary), all measured in
  * this run, the servers in another process. Beside calls/s, the CPU time
  * each side spent per call: the steadier figure on a shared machine.
@@ -14,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import { Dealer } from "zeromq";
 import { Client, generateKeyPair, type KeyPair, silentLogger } from "pseud";
+import { withFreshLast } from "./fresh-copy.js";
 import { EchoClientConstructor } from "./grpc-echo.js";
 import { type Figure, median, spread } from "./stats.js";
 
@@ -38,8 +41,13 @@ function sixFrames(body: Buffer): Buffer[] {
   return [Buffer.alloc(0), Buffer.from("v1"), Buffer.alloc(16, 1), Buffer.of(0x03), body];
 }
 
-/** A raw DEALER: sends the frames, the ROUTER echoes them; replies come back in order, so a queue matches them. */
-function rawCaller(endpoint: string, frames: Buffer | Buffer[], curve?: { server: KeyPair; client: KeyPair }): Caller {
+/**
+ * A raw DEALER: sends the frames, the ROUTER echoes them; replies come back in
+ * order, so a queue matches them. `copying`: each send copies the last frame
+ * into fresh memory first.
+ */
+function rawCaller(endpoint: string, frames: Buffer | Buffer[], options: { curve?: { server: KeyPair; client: KeyPair }; copying?: boolean } = {}): Caller {
+  const { curve, copying = false } = options;
   const dealer = new Dealer({
     linger: 0,
     ...(curve ? { curveServerKey: curve.server.publicKey, curvePublicKey: curve.client.publicKey, curveSecretKey: curve.client.secretKey } : {}),
@@ -53,7 +61,7 @@ function rawCaller(endpoint: string, frames: Buffer | Buffer[], curve?: { server
     call: () =>
       new Promise<void>((resolve, reject) => {
         waiting.push(resolve);
-        dealer.send(frames).catch(reject);
+        dealer.send(copying ? withFreshLast(Array.isArray(frames) ? frames : [frames]) : frames).catch(reject);
       }),
     close: async () => dealer.close(),
   };
@@ -142,7 +150,7 @@ export async function callFigures(quick: boolean): Promise<CallFigure[]> {
     env: { ...process.env, BENCH_KEYS: JSON.stringify({ server: serverKeys, client: clientKeys }) },
   });
   const [line] = (await once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), "line")) as [string];
-  const endpoints = JSON.parse(line) as { raw: string; rawCurve: string; pseud: string; pseudCurve: string; grpc: string };
+  const endpoints = JSON.parse(line) as { raw: string; rawCopying: string; rawCurve: string; pseud: string; pseudCurve: string; grpc: string };
   const serverPid = child.pid as number;
   const curveKeys = { server: serverKeys, client: clientKeys };
   const n = quick ? 5 : 7;
@@ -153,7 +161,8 @@ export async function callFigures(quick: boolean): Promise<CallFigure[]> {
       const makers: [string, () => Caller][] = [
         ["raw ZeroMQ echo", () => rawCaller(endpoints.raw, payload.bytes)],
         ["raw ZeroMQ 6-frame echo", () => rawCaller(endpoints.raw, sixFrames(payload.bytes))],
-        ["raw ZeroMQ CURVE 6-frame echo", () => rawCaller(endpoints.rawCurve, sixFrames(payload.bytes), curveKeys)],
+        ["raw ZeroMQ 6-frame echo, copying", () => rawCaller(endpoints.rawCopying, sixFrames(payload.bytes), { copying: true })],
+        ["raw ZeroMQ CURVE 6-frame echo", () => rawCaller(endpoints.rawCurve, sixFrames(payload.bytes), { curve: curveKeys })],
         ["pseud", () => pseudCaller(connected(new Client("bench", { logger: silentLogger, heartbeat: { plugin: "none" } }), endpoints.pseud), payload.pseud)],
         [
           "pseud CURVE",
