@@ -257,7 +257,7 @@ export class RpcPeer implements PeerControl {
 
   /** Envelope + encoded message; throws EncodeError when the message cannot be encoded or is too large to send. */
   private frame(envelope: Envelope, message: Message): Buffer[] {
-    const frames = [...envelope, ...encodeMessage(message)];
+    const frames = encodeMessage(message, envelope);
     const tooLarge = this.tooLarge(frames, message.type);
     if (tooLarge !== undefined) throw new EncodeError(tooLarge);
     return frames;
@@ -265,7 +265,8 @@ export class RpcPeer implements PeerControl {
 
   /** Why a frame is too large to send: a peer with our size limit would drop the whole connection for it. */
   private tooLarge(frames: readonly Buffer[], type: Message["type"]): string | undefined {
-    const largest = Math.max(...frames.map((frame) => frame.length));
+    let largest = 0;
+    for (const frame of frames) largest = Math.max(largest, frame.length);
     if (!overSize(this.limits, largest)) return undefined;
     return `the ${type} is ${largest} bytes, over limits.maxMessageSize (${this.limits.maxMessageSize})`;
   }
@@ -293,15 +294,14 @@ export class RpcPeer implements PeerControl {
     if (frames.length === 2 && second.length === 0) return this.hooks.onEmptyMessage(routingId);
     const delimited = second.length === 0;
     const envelope: Envelope = delimited ? [routingId, EMPTY] : [routingId];
-    const body = delimited ? frames.slice(2) : frames.slice(1);
-    const decoded = decodeFrames(body, this.decodeLimits);
+    const decoded = decodeFrames(frames, this.decodeLimits, envelope.length);
     if (!decoded.ok) return this.refuse(envelope, decoded);
     const message = decoded.message;
     this.hooks.onPeerSeen(routingId, message.type === "HEARTBEAT");
     switch (message.type) {
       case "WORK": {
         const identity = this.guard ? this.guard.admitWork(envelope, message) : undefined;
-        if (identity !== REFUSED) this.serve(envelope, message.id, message.work, identity, byteLength(body));
+        if (identity !== REFUSED) this.serve(envelope, message.id, message.work, identity, bodyBytes(frames, envelope.length));
         return;
       }
       case "OK":
@@ -372,7 +372,7 @@ export class RpcPeer implements PeerControl {
     const message = toReply(id, outcome);
     let frames: Buffer[];
     try {
-      frames = [...envelope, ...encodeMessage(message)];
+      frames = encodeMessage(message, envelope);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       frames = this.frame(envelope, { type: "ERROR", id, failure: this.dispatcher.failureOf(new TypeError(`the result of ${method} cannot be encoded: ${why}`)) });
@@ -420,9 +420,10 @@ export class RpcPeer implements PeerControl {
   }
 }
 
-function byteLength(frames: readonly Buffer[]): number {
+/** The bytes of a message's frames after its envelope. */
+function bodyBytes(frames: readonly Buffer[], start: number): number {
   let bytes = 0;
-  for (const frame of frames) bytes += frame.length;
+  for (let i = start; i < frames.length; i++) bytes += (frames[i] as Buffer).length;
   return bytes;
 }
 

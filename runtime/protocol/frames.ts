@@ -63,11 +63,15 @@ const TYPE_FRAMES: Readonly<Record<MessageType, Buffer>> = Object.fromEntries(
 const EMPTY = Buffer.alloc(0);
 
 /**
- * Encodes a message as its four frames `[VERSION, MESSAGE_ID, TYPE, BODY]`.
+ * Encodes a message as its four frames `[VERSION, MESSAGE_ID, TYPE, BODY]`,
+ * after the frames of `envelope` if one is given (a ROUTER's routing id and
+ * delimiter), in one array: what a socket sends, with no array to spread.
  * Throws {@link EncodeError} when a value in the body cannot be encoded.
  */
-export function encodeMessage(message: Message): Buffer[] {
-  return [VERSION_V1, message.id, TYPE_FRAMES[message.type], encodeBody(message)];
+export function encodeMessage(message: Message, envelope: readonly Buffer[] = []): Buffer[] {
+  const frames = envelope.slice();
+  frames.push(VERSION_V1, message.id, TYPE_FRAMES[message.type], encodeBody(message));
+  return frames;
 }
 
 function encodeBody(message: Message): Buffer {
@@ -94,13 +98,18 @@ function packed(value: unknown): Buffer {
 
 /**
  * Decodes the four pseud frames that follow the ROUTER envelope, within
- * `limits` (see {@link DecodeLimits}). Never throws: whatever the frames,
- * the result is a message or a {@link ProtocolError}, whose text shows at
- * most a few bytes of any frame.
+ * `limits` (see {@link DecodeLimits}): `frames` from index `start` on (the
+ * envelope's length, so a received message needs no slice). Never throws:
+ * whatever the frames, the result is a message or a {@link ProtocolError},
+ * whose text shows at most a few bytes of any frame.
  */
-export function decodeFrames(frames: readonly Buffer[], limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Decoded {
-  if (frames.length !== 4) return fail("FRAME_COUNT", `expected 4 frames after the envelope, got ${frames.length}`);
-  const [version, id, typeFrame, body] = frames as [Buffer, Buffer, Buffer, Buffer];
+export function decodeFrames(frames: readonly Buffer[], limits: DecodeLimits = DEFAULT_DECODE_LIMITS, start = 0): Decoded {
+  const count = frames.length - start;
+  if (count !== 4) return fail("FRAME_COUNT", `expected 4 frames after the envelope, got ${count}`);
+  const version = frames[start] as Buffer;
+  const id = frames[start + 1] as Buffer;
+  const typeFrame = frames[start + 2] as Buffer;
+  const body = frames[start + 3] as Buffer;
   if (!version.equals(VERSION_V1)) return fail("VERSION", `unsupported version frame ${preview(version)}`);
   const type = typeFrame.length === 1 ? TYPE_BY_BYTE.get(typeFrame[0] as number) : undefined;
   if (type === undefined) return fail("TYPE", `unknown message type ${preview(typeFrame)}`);

@@ -31,6 +31,17 @@ describe("frames", () => {
     expect((id[6] as number) >> 4).toBe(4); // a uuid4
   });
 
+  it("encodes after an envelope in one array, and decodes from where the envelope ends", () => {
+    const envelope = [Buffer.from("peer"), Buffer.alloc(0)];
+    const message: Message = { type: "OK", id, value: [1, "two"] };
+    const frames = encodeMessage(message, envelope);
+    expect(frames.slice(0, 2)).toEqual(envelope);
+    expect(frames.slice(2)).toEqual(encodeMessage(message));
+    expect(envelope).toHaveLength(2); // the caller's envelope is left as it was
+    expect(decodeFrames(frames, undefined, 2)).toEqual({ ok: true, message });
+    expect(decodeFrames(frames, undefined, 1)).toMatchObject({ ok: false, error: { fault: "FRAME_COUNT", message: expect.stringContaining("got 5") } });
+  });
+
   it("gives each message a fresh id", () => {
     const ids = new Set(Array.from({ length: 1000 }, () => newMessageId().toString("hex")));
     expect(ids.size).toBe(1000);
