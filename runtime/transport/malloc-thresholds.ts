@@ -4,7 +4,7 @@
  * instead of mmap, and keeps up to 16 MiB free at the top of a heap before
  * it gives memory back to the kernel.
  */
-export const MALLOC_WARM_UP_BYTES = 8 * 1024 * 1024;
+const MALLOC_WARM_UP_BYTES = 8 * 1024 * 1024;
 
 /** Set to `off` (e.g. `PSEUD_MALLOC_TUNING=off`), the process's allocator is left as it is. */
 export const MALLOC_TUNING_ENV = "PSEUD_MALLOC_TUNING";
@@ -17,8 +17,8 @@ let raised = false;
  * of 64 KiB or more makes malloc hand the top of its heap back to the kernel
  * once more than 128 KiB is free there, so the next large buffer (ours, or
  * libzmq's for a received frame) faults its pages in again, every message.
- * At 64 KiB a call, that was 2–4 page faults and about 30 µs of CPU per call
- * on each side. glibc raises the threshold itself, to twice the size, the
+ * At 64 KiB a call, that was 2–4 page faults and about 25 µs of the client's
+ * CPU per call (see the README's benchmarks). glibc raises the threshold itself, to twice the size, the
  * first time a program frees a chunk it had to mmap (anything over 128 KiB,
  * up to 32 MiB): this is that, done before the first message instead of
  * whenever the program happens to free a large buffer. The pages of the
