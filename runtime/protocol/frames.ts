@@ -99,11 +99,13 @@ function packed(value: unknown): Buffer {
 /**
  * Decodes the four pseud frames that follow the ROUTER envelope, within
  * `limits` (see {@link DecodeLimits}): `frames` from index `start` on (the
- * envelope's length, so a received message needs no slice). Never throws:
- * whatever the frames, the result is a message or a {@link ProtocolError},
- * whose text shows at most a few bytes of any frame.
+ * envelope's length, so a received message needs no slice). Whatever the
+ * frames, the result is a message or a {@link ProtocolError}, whose text
+ * shows at most a few bytes of any frame; only a `start` that is not an
+ * index into `frames` throws (RangeError).
  */
 export function decodeFrames(frames: readonly Buffer[], limits: DecodeLimits = DEFAULT_DECODE_LIMITS, start = 0): Decoded {
+  if (!Number.isInteger(start) || start < 0 || start > frames.length) throw new RangeError(`start ${start} is not an index into ${frames.length} frames`);
   const count = frames.length - start;
   if (count !== 4) return fail("FRAME_COUNT", `expected 4 frames after the envelope, got ${count}`);
   const version = frames[start] as Buffer;

@@ -40,6 +40,8 @@ describe("frames", () => {
     expect(envelope).toHaveLength(2); // the caller's envelope is left as it was
     expect(decodeFrames(frames, undefined, 2)).toEqual({ ok: true, message });
     expect(decodeFrames(frames, undefined, 1)).toMatchObject({ ok: false, error: { fault: "FRAME_COUNT", message: expect.stringContaining("got 5") } });
+    expect(() => decodeFrames(frames, undefined, -1)).toThrow(RangeError);
+    expect(() => decodeFrames(frames, undefined, 7)).toThrow(RangeError);
   });
 
   it("gives each message a fresh id", () => {
