@@ -3,132 +3,23 @@
  * zeromq.js echo of the same six-frame shape a pseud message has, security
  * off and CURVE), beside the same echo with each body copied into fresh
  * memory before each send, on both sides (what any serialiser pays), against
- * the transport's limit (a raw echo of one frame),
- * and against what a user would pick instead (gRPC unary), all measured in
- * this run, the servers in another process. Beside calls/s, the CPU time
- * each side spent per call: the steadier figure on a shared machine.
+ * the transport's limit (a raw echo of one frame), and against what a user
+ * would pick instead (gRPC unary), all measured in this run (the kinds are in
+ * call-kinds.ts). Each kind's server and client run in two processes of
+ * their own, started once and kept across rounds, so that no kind runs in a
+ * heap another kind grew or with its collections; every one of them loads
+ * the same modules (call-kinds.ts imports all), so each starts from the same
+ * heap, as large as a small service's. Beside calls/s, the CPU
+ * time each side spent per call: the steadier figure on a shared machine.
  */
-import { readFileSync } from "node:fs";
-import { spawn } from "node:child_process";
+import { type ChildProcess, fork, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import * as grpc from "@grpc/grpc-js";
-import { Dealer } from "zeromq";
-import { Client, generateKeyPair, type KeyPair, silentLogger } from "pseud";
-import { withFreshLast } from "./fresh-copy.js";
-import { EchoClientConstructor } from "./grpc-echo.js";
+import { generateKeyPair } from "pseud";
+import type { Command, Reply, Round } from "./call-client.js";
+import { ceilingOf, type Kind, KINDS, PAYLOADS, type PayloadName } from "./call-kinds.js";
 import { type Figure, median, spread } from "./stats.js";
-
-/** One way of making one echo call. */
-interface Caller {
-  call(): Promise<unknown>;
-  close(): Promise<void>;
-}
-
-const PAYLOADS = {
-  "20-byte string": { pseud: "x".repeat(20), bytes: Buffer.alloc(20, 120) },
-  "64 KiB bytes": { pseud: new Uint8Array(64 * 1024).fill(7), bytes: Buffer.alloc(64 * 1024, 7) },
-} as const;
-type PayloadName = keyof typeof PAYLOADS;
-
-/**
- * A pseud WORK as the wire carries it from a client, without the routing id
- * its ROUTER strips: ['', 'v1', message id, type, body]. Built once: the
- * ceiling pays no encoding and no bookkeeping.
- */
-function sixFrames(body: Buffer): Buffer[] {
-  return [Buffer.alloc(0), Buffer.from("v1"), Buffer.alloc(16, 1), Buffer.of(0x03), body];
-}
-
-/**
- * A raw DEALER: sends the frames, the ROUTER echoes them; replies come back in
- * order, so a queue matches them. `copying`: each send copies the last frame
- * into fresh memory first.
- */
-function rawCaller(endpoint: string, frames: Buffer | Buffer[], options: { curve?: { server: KeyPair; client: KeyPair }; copying?: boolean } = {}): Caller {
-  const { curve, copying = false } = options;
-  const dealer = new Dealer({
-    linger: 0,
-    ...(curve ? { curveServerKey: curve.server.publicKey, curvePublicKey: curve.client.publicKey, curveSecretKey: curve.client.secretKey } : {}),
-  });
-  dealer.connect(endpoint);
-  const waiting: (() => void)[] = [];
-  void (async () => {
-    for await (const _ of dealer) waiting.shift()?.();
-  })().catch(() => {});
-  return {
-    call: () =>
-      new Promise<void>((resolve, reject) => {
-        waiting.push(resolve);
-        dealer.send(copying ? withFreshLast(Array.isArray(frames) ? frames : [frames]) : frames).catch(reject);
-      }),
-    close: async () => dealer.close(),
-  };
-}
-
-function pseudCaller(client: Client, payload: unknown): Caller {
-  return { call: () => client.call("echo", [payload]), close: () => client.close() };
-}
-
-function grpcCaller(address: string, payload: Buffer): Caller {
-  const client = new EchoClientConstructor(address, grpc.credentials.createInsecure());
-  return {
-    call: () => new Promise((resolve, reject) => client.echo(payload, (error, reply) => (error ? reject(error) : resolve(reply)))),
-    close: async () => client.close(),
-  };
-}
-
-/** One round: calls per second, and CPU µs per call on each side. */
-interface Round {
-  readonly rate: number;
-  readonly clientCpuUs: number;
-  readonly serverCpuUs: number;
-}
-
-/** CPU time (user + system, µs) a process has used, from /proc: the servers' process is not ours to ask. */
-function processCpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after "pid (comm) "; in clock ticks (100 a second here).
-  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / CLOCK_TICKS);
-}
-const CLOCK_TICKS = 100;
-
-/** Calls per second with `concurrency` calls kept in flight for `ms`, and what they cost each side. */
-async function throughput(caller: Caller, concurrency: number, ms: number, serverPid: number): Promise<Round> {
-  let done = 0;
-  const until = performance.now() + ms;
-  const started = performance.now();
-  const clientCpu = process.cpuUsage();
-  const serverCpu = processCpuUs(serverPid);
-  const worker = async () => {
-    while (performance.now() < until) {
-      await caller.call();
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const client = process.cpuUsage(clientCpu);
-  return {
-    rate: done / ((performance.now() - started) / 1000),
-    clientCpuUs: (client.user + client.system) / done,
-    serverCpuUs: (processCpuUs(serverPid) - serverCpu) / done,
-  };
-}
-
-/** Latencies (ms) of sequential calls for `ms`, unsorted. */
-async function latencies(caller: Caller, ms: number): Promise<number[]> {
-  const out: number[] = [];
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    const start = performance.now();
-    await caller.call();
-    out.push(performance.now() - start);
-  }
-  return out;
-}
-
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 export interface CallFigure extends Figure {
   /** What the ratio columns compare with: the ceiling (the raw six-frame echo, CURVE for CURVE), the raw one-frame echo and gRPC, of the same payload and concurrency. */
@@ -143,99 +34,129 @@ export interface CallFigure extends Figure {
 }
 
 export async function callFigures(quick: boolean): Promise<CallFigure[]> {
-  const serverKeys = generateKeyPair();
-  const clientKeys = generateKeyPair();
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./echo-servers.ts", import.meta.url))], {
-    stdio: ["pipe", "pipe", "inherit"],
-    env: { ...process.env, BENCH_KEYS: JSON.stringify({ server: serverKeys, client: clientKeys }) },
-  });
-  const [line] = (await once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), "line")) as [string];
-  const endpoints = JSON.parse(line) as { raw: string; rawCopying: string; rawCurve: string; pseud: string; pseudCurve: string; grpc: string };
-  const serverPid = child.pid as number;
-  const curveKeys = { server: serverKeys, client: clientKeys };
+  const env = { ...process.env, BENCH_KEYS: JSON.stringify({ server: generateKeyPair(), client: generateKeyPair() }) };
+  const started = await Promise.allSettled(KINDS.map((kind) => startKind(kind, env)));
+  const kinds = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  try {
+    for (const s of started) if (s.status === "rejected") throw s.reason;
+    return await measure(kinds, quick);
+  } finally {
+    await Promise.all(kinds.map((k) => k.stop()));
+  }
+}
+
+async function measure(kinds: readonly KindProcesses[], quick: boolean): Promise<CallFigure[]> {
   const n = quick ? 5 : 7;
   const ms = quick ? 500 : 1_500;
   const figures: CallFigure[] = [];
-  try {
-    for (const [payloadName, payload] of Object.entries(PAYLOADS) as [PayloadName, (typeof PAYLOADS)[PayloadName]][]) {
-      const makers: [string, () => Caller][] = [
-        ["raw ZeroMQ echo", () => rawCaller(endpoints.raw, payload.bytes)],
-        ["raw ZeroMQ 6-frame echo", () => rawCaller(endpoints.raw, sixFrames(payload.bytes))],
-        ["raw ZeroMQ 6-frame echo, copying", () => rawCaller(endpoints.rawCopying, sixFrames(payload.bytes), { copying: true })],
-        ["raw ZeroMQ CURVE 6-frame echo", () => rawCaller(endpoints.rawCurve, sixFrames(payload.bytes), { curve: curveKeys })],
-        ["pseud", () => pseudCaller(connected(new Client("bench", { logger: silentLogger, heartbeat: { plugin: "none" } }), endpoints.pseud), payload.pseud)],
-        [
-          "pseud CURVE",
-          () =>
-            pseudCaller(
-              connected(
-                new Client("bench", {
-                  logger: silentLogger,
-                  heartbeat: { plugin: "none" },
-                  security: { plugin: "trusted_curve", keyPair: clientKeys, serverKey: serverKeys.publicKey },
-                }),
-                endpoints.pseudCurve,
-              ),
-              payload.pseud,
-            ),
-        ],
-        ["grpc-js unary", () => grpcCaller(endpoints.grpc, payload.bytes)],
-      ];
+  for (const payload of Object.keys(PAYLOADS) as PayloadName[]) {
+    for (const k of kinds) await k.request({ op: "open", endpoint: k.endpoint, payload, serverPid: k.serverPid, warmMs: quick ? 300 : 1_000 });
+    for (const concurrency of [1, 100]) {
       // Rounds interleave: round i of every kind runs back to back, so a slow patch of the shared machine falls on all of them.
-      const callers = makers.map(([kind, make]) => ({ kind, caller: make() }));
-      for (const { caller } of callers) {
-        await caller.call(); // connect (and authenticate) before anything is measured
-        await throughput(caller, 10, quick ? 300 : 1_000, serverPid); // warm-up: JIT
-      }
-      const ceilingOf = (kind: string) => (kind.includes("CURVE") ? "raw ZeroMQ CURVE 6-frame echo" : "raw ZeroMQ 6-frame echo");
-      for (const concurrency of [1, 100]) {
-        const measured = new Map(callers.map(({ kind }) => [kind, [] as Round[]]));
-        for (let round = 0; round < n; round++) {
-          for (const { kind, caller } of callers) measured.get(kind)?.push(await throughput(caller, concurrency, ms, serverPid));
-        }
-        for (const [kind, runs] of measured) {
-          figures.push({
-            name: `${kind}, ${payloadName}, ${concurrency} in flight`,
-            unit: "calls/s",
-            ...spread(runs.map((r) => r.rate)),
-            rounds: runs.map((r) => r.rate),
-            clientCpuUs: median(runs.map((r) => r.clientCpuUs)),
-            serverCpuUs: median(runs.map((r) => r.serverCpuUs)),
-            ceilingName: `${ceilingOf(kind)}, ${payloadName}, ${concurrency} in flight`,
-            rawName: `raw ZeroMQ echo, ${payloadName}, ${concurrency} in flight`,
-            grpcName: `grpc-js unary, ${payloadName}, ${concurrency} in flight`,
-          });
-        }
-      }
-      const samples = new Map(callers.map(({ kind }) => [kind, [] as number[]]));
+      const measured = new Map(kinds.map(({ kind }) => [kind, [] as Round[]]));
       for (let round = 0; round < n; round++) {
-        for (const { kind, caller } of callers) samples.get(kind)?.push(...(await latencies(caller, ms)));
+        for (const k of kinds) measured.get(k.kind)?.push((await k.request({ op: "throughput", concurrency, ms })) as Round);
       }
-      for (const [kind, values] of samples) {
-        const sorted = values.sort((a, b) => a - b);
-        for (const p of [50, 99]) {
-          figures.push({
-            name: `${kind}, ${payloadName}, latency p${p} (1 in flight)`,
-            unit: "µs",
-            min: percentile(sorted, p) * 1000,
-            median: percentile(sorted, p) * 1000,
-            max: percentile(sorted, p) * 1000,
-            ceilingName: `${ceilingOf(kind)}, ${payloadName}, latency p${p} (1 in flight)`,
-            rawName: `raw ZeroMQ echo, ${payloadName}, latency p${p} (1 in flight)`,
-            grpcName: `grpc-js unary, ${payloadName}, latency p${p} (1 in flight)`,
-          });
-        }
+      for (const [kind, runs] of measured) {
+        figures.push({
+          name: `${kind}, ${payload}, ${concurrency} in flight`,
+          unit: "calls/s",
+          ...spread(runs.map((r) => r.rate)),
+          rounds: runs.map((r) => r.rate),
+          clientCpuUs: median(runs.map((r) => r.clientCpuUs)),
+          serverCpuUs: median(runs.map((r) => r.serverCpuUs)),
+          ...baselines(kind, payload, `${concurrency} in flight`),
+        });
       }
-      for (const { caller } of callers) await caller.close();
     }
-  } finally {
-    child.stdin?.end();
-    child.kill();
+    const samples = new Map(kinds.map(({ kind }) => [kind, [] as number[]]));
+    for (let round = 0; round < n; round++) {
+      for (const k of kinds) samples.get(k.kind)?.push(...((await k.request({ op: "latencies", ms })) as number[]));
+    }
+    for (const [kind, values] of samples) {
+      const sorted = values.sort((a, b) => a - b);
+      for (const p of [50, 99]) {
+        const us = percentile(sorted, p) * 1000;
+        figures.push({ name: `${kind}, ${payload}, latency p${p} (1 in flight)`, unit: "µs", min: us, median: us, max: us, ...baselines(kind, payload, `latency p${p} (1 in flight)`) });
+      }
+    }
+    for (const k of kinds) await k.request({ op: "close" });
   }
   return figures;
 }
 
-function connected(client: Client, endpoint: string): Client {
-  client.connect(endpoint);
-  return client;
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+/** The names of the figures a figure of `kind` is compared with. */
+function baselines(kind: Kind, payload: PayloadName, what: string): Pick<CallFigure, "ceilingName" | "rawName" | "grpcName"> {
+  return {
+    ceilingName: `${ceilingOf(kind)}, ${payload}, ${what}`,
+    rawName: `raw ZeroMQ echo, ${payload}, ${what}`,
+    grpcName: `grpc-js unary, ${payload}, ${what}`,
+  };
 }
+
+/** One kind's server and client processes. */
+interface KindProcesses {
+  readonly kind: Kind;
+  readonly endpoint: string;
+  readonly serverPid: number;
+  /** Sends one command to the client process; resolves with its reply, rejects on its error or exit. */
+  request(command: Command): Promise<Round | number[] | null>;
+  stop(): Promise<void>;
+}
+
+const SERVER_SCRIPT = fileURLToPath(new URL("./call-server.ts", import.meta.url));
+const CLIENT_SCRIPT = fileURLToPath(new URL("./call-client.ts", import.meta.url));
+
+async function startKind(kind: Kind, env: NodeJS.ProcessEnv): Promise<KindProcesses> {
+  const server = spawn(process.execPath, ["--import", "tsx", SERVER_SCRIPT, kind], { stdio: ["pipe", "pipe", "inherit"], env });
+  const [endpoint] = (await once(createInterface({ input: server.stdout as NodeJS.ReadableStream }), "line")) as [string];
+  const client = fork(CLIENT_SCRIPT, [kind], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"], env });
+  const stop = async () => {
+    if (client.connected) client.disconnect();
+    server.stdin?.end();
+    await Promise.all([exited(client), exited(server)]);
+  };
+  try {
+    await nextReply(client, `${kind} client`, "start"); // ready: it listens for commands
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    kind,
+    endpoint,
+    serverPid: server.pid as number,
+    request: (command) => {
+      const reply = nextReply(client, `${kind} client`, command.op);
+      client.send(command);
+      return reply;
+    },
+    stop,
+  };
+}
+
+/** The next reply of a client process: its value, or a rejection with its error, or if it exits first. */
+function nextReply(client: ChildProcess, who: string, during: string): Promise<Round | number[] | null> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: Reply) => {
+      done();
+      if ("error" in reply) reject(new Error(`${who}: ${reply.error}`));
+      else resolve(reply.ok);
+    };
+    const onExit = (code: number | null) => {
+      done();
+      reject(new Error(`${who} exited (code ${code}) during ${during}`));
+    };
+    const done = () => {
+      client.off("message", onMessage);
+      client.off("exit", onExit);
+    };
+    client.on("message", onMessage);
+    client.on("exit", onExit);
+  });
+}
+
+const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, "exit").then(() => {});
