@@ -1,4 +1,5 @@
 import type { Limits } from "../limits.js";
+import { LazyMap } from "./lazy-map.js";
 
 interface Load {
   calls: number;
@@ -17,7 +18,7 @@ export type Admission = { readonly ok: true; readonly release: () => void } | { 
  */
 export class InFlight {
   private readonly total: Load = { calls: 0, bytes: 0 };
-  private readonly byConnection = new Map<string, Load>();
+  private readonly byConnection = new LazyMap<string, Load>();
 
   constructor(private readonly limits: Limits) {}
 

@@ -1,5 +1,6 @@
 import { AbortedError, TimeoutError } from "../errors.js";
-import { DeadlineLines } from "./deadline-lines.js";
+import { type Deadline, DeadlineLines } from "./deadline-lines.js";
+import { LazyMap } from "./lazy-map.js";
 
 interface PendingCall {
   readonly method: string;
@@ -8,6 +9,7 @@ interface PendingCall {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
   readonly timeoutMs: number;
+  readonly deadline: Deadline<string>;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: (() => void) | undefined;
   /** The WORK as sent, so that it can be sent again unchanged after authentication. */
@@ -24,7 +26,7 @@ export type SettleOutcome = "settled" | "unknown" | "wrong-peer";
  * timeout, an abort or `rejectAll` settles a call.
  */
 export class PendingCalls {
-  private readonly calls = new Map<string, PendingCall>();
+  private readonly calls = new LazyMap<string, PendingCall>();
   private readonly deadlines = new DeadlineLines<string>((id) => {
     const call = this.calls.get(id);
     if (call !== undefined) this.reject(id, new TimeoutError(call.method, call.timeoutMs));
@@ -45,8 +47,8 @@ export class PendingCalls {
       if (signal?.aborted) return reject(new AbortedError(method, signal.reason));
       const onAbort = signal && (() => this.reject(id, new AbortedError(method, signal.reason)));
       signal?.addEventListener("abort", onAbort as () => void, { once: true });
-      this.calls.set(id, { method, peer, resolve, reject, timeoutMs, signal, onAbort, frames });
-      this.deadlines.set(id, timeoutMs);
+      const deadline = this.deadlines.set(id, timeoutMs);
+      this.calls.set(id, { method, peer, resolve, reject, timeoutMs, deadline, signal, onAbort, frames });
     });
   }
 
@@ -89,7 +91,7 @@ export class PendingCalls {
     const call = this.calls.get(id);
     if (call === undefined) return undefined;
     this.calls.delete(id);
-    this.deadlines.cancel(id, call.timeoutMs);
+    this.deadlines.cancel(call.deadline);
     if (call.onAbort) call.signal?.removeEventListener("abort", call.onAbort);
     return call;
   }

@@ -72,13 +72,15 @@ describe("DeadlineLines: one timer per timeout length, not per call", () => {
     const lines = new DeadlineLines<string>((key) => due.push(key));
     lines.set("a", 1_000);
     vi.advanceTimersByTime(10);
-    lines.set("b", 1_000);
+    const b = lines.set("b", 1_000);
     lines.set("c", 1_000);
-    lines.set("x", 50);
+    const x = lines.set("x", 50);
     expect(vi.getTimerCount()).toBe(2); // the 1,000 ms line and the 50 ms line
-    lines.cancel("b", 1_000);
+    lines.cancel(b);
+    lines.cancel(b); // a second cancel changes nothing
     vi.advanceTimersByTime(50);
     expect(due).toEqual(["x"]);
+    lines.cancel(x); // already due: changes nothing
     vi.advanceTimersByTime(939);
     expect(due).toEqual(["x"]);
     vi.advanceTimersByTime(1);
@@ -93,9 +95,9 @@ describe("DeadlineLines: one timer per timeout length, not per call", () => {
     const due: number[] = [];
     const lines = new DeadlineLines<number>((key) => due.push(key));
     for (let i = 0; i < 1_000; i++) {
-      lines.set(i, 5_000);
+      const deadline = lines.set(i, 5_000);
       vi.advanceTimersByTime(1);
-      lines.cancel(i, 5_000);
+      lines.cancel(deadline);
     }
     expect(vi.getTimerCount()).toBe(1); // armed by the first call, for its deadline
     const line = (lines as unknown as { lines: Map<number, { entries: unknown[]; head: number }> }).lines.get(5_000);
@@ -110,11 +112,11 @@ describe("DeadlineLines: one timer per timeout length, not per call", () => {
     vi.useFakeTimers();
     const lines = new DeadlineLines<number>(() => {});
     for (let i = 0; i < 100_000; i++) {
-      lines.set(i, 5_000);
-      if (i % 10 !== 0) lines.cancel(i, 5_000); // nine in ten settle before their deadline
+      const deadline = lines.set(i, 5_000);
+      if (i % 10 !== 0) lines.cancel(deadline); // nine in ten settle before their deadline
     }
-    const line = (lines as unknown as { lines: Map<number, { entries: unknown[]; head: number; live: Set<number> }> }).lines.get(5_000);
-    expect(line?.live.size).toBe(10_000);
+    const line = (lines as unknown as { lines: Map<number, { entries: unknown[]; head: number; live: number }> }).lines.get(5_000);
+    expect(line?.live).toBe(10_000);
     expect((line?.entries.length ?? 0) - (line?.head ?? 0)).toBeLessThanOrEqual(2 * 10_000 + 64);
   });
 });
