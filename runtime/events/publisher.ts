@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { ServiceNotFoundError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { LazyMap } from "../peer/lazy-map.js";
 import { MAX_SUBSCRIBED_NAMES } from "../protocol/events.js";
 
 /** How many events a server holds for its subscribers, and how long; each has a default below. */
@@ -65,7 +66,8 @@ interface Subscriber {
   connected: boolean;
   goneAt: number;
   readonly queue: Pending[];
-  readonly inFlight: Map<number, Pending>;
+  /** Events sent and not yet acknowledged, by sequence number: one set and one delete per event, hence a LazyMap. */
+  readonly inFlight: LazyMap<number, Pending>;
   nextSeq: number;
 }
 
@@ -125,7 +127,7 @@ export class EventPublisher {
         connected: true,
         goneAt: 0,
         queue: [],
-        inFlight: new Map(),
+        inFlight: new LazyMap(),
         nextSeq: 1,
       };
       this.subscribers.set(key, subscriber);
@@ -247,7 +249,7 @@ export class EventPublisher {
   }
 
   private requeueInFlight(subscriber: Subscriber): void {
-    const unanswered = [...subscriber.inFlight.values()].sort((a, b) => a.seq - b.seq);
+    const unanswered = Array.from(subscriber.inFlight, ([, event]) => event).sort((a, b) => a.seq - b.seq);
     subscriber.inFlight.clear();
     subscriber.queue.unshift(...unanswered);
     this.trim(subscriber);

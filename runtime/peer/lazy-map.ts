@@ -46,6 +46,12 @@ export class LazyMap<K, V extends object> {
     return true;
   }
 
+  /** Removes every entry. */
+  clear(): void {
+    this.entries = new Map();
+    this.cleared = 0;
+  }
+
   /**
    * The live entries, in the order their keys first came (a key set again
    * after a delete keeps its place). Entries deleted while iterating are

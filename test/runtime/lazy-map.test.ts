@@ -6,11 +6,12 @@ import { LazyMap, SWEEP_AFTER } from "../../runtime/peer/lazy-map.js";
 const held = (map: LazyMap<unknown, object>) => (map as unknown as { entries: Map<unknown, unknown> }).entries.size;
 
 describe("LazyMap: a Map whose deletes clear entries and sweep them later", () => {
-  it("behaves as a Map for any sequence of set, delete and get (fast-check against Map as the model)", () => {
+  it("behaves as a Map for any sequence of set, delete, get and clear (fast-check against Map as the model)", () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant("set" as const), key: fc.integer({ min: 0, max: 7 }) }),
       fc.record({ kind: fc.constant("delete" as const), key: fc.integer({ min: 0, max: 7 }) }),
       fc.record({ kind: fc.constant("get" as const), key: fc.integer({ min: 0, max: 7 }) }),
+      fc.record({ kind: fc.constant("clear" as const), key: fc.constant(0) }),
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 100, maxLength: 1_000, size: "max" }), fc.integer({ min: 0, max: 8 }), (ops, sweepAfter) => {
@@ -23,6 +24,9 @@ describe("LazyMap: a Map whose deletes clear entries and sweep them later", () =
             model.set(key, value);
           } else if (kind === "delete") {
             expect(lazy.delete(key)).toBe(model.delete(key));
+          } else if (kind === "clear") {
+            lazy.clear();
+            model.clear();
           } else {
             expect(lazy.get(key)).toBe(model.get(key));
           }
