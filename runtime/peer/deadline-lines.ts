@@ -46,6 +46,8 @@ export class DeadlineLines<K> {
   private arm(line: Line<K>): void {
     const next = line.entries[line.head];
     if (next === undefined) return this.drop(line);
+    // A `due` callback that sets a deadline of the same length arms the line during fire(), which arms it again after.
+    clearTimeout(line.timer);
     line.timer = setTimeout(() => this.fire(line), Math.max(0, next.at - Date.now()));
     line.timer.unref();
   }

@@ -108,6 +108,21 @@ describe("DeadlineLines: one timer per timeout length, not per call", () => {
     expect((lines as unknown as { lines: Map<number, unknown> }).lines.size).toBe(0);
   });
 
+  it("keeps one timer per line when a deadline's callback sets another of the same length", () => {
+    vi.useFakeTimers();
+    const due: number[] = [];
+    const lines: DeadlineLines<number> = new DeadlineLines<number>((key) => {
+      due.push(key);
+      if (key < 3) lines.set(key + 1, 100); // a retry with the same timeout
+    });
+    lines.set(0, 100);
+    for (let i = 1; i <= 4; i++) {
+      vi.advanceTimersByTime(100);
+      expect(vi.getTimerCount()).toBe(i < 4 ? 1 : 0);
+    }
+    expect(due).toEqual([0, 1, 2, 3]);
+  });
+
   it("holds no more than about twice the live deadlines, however many were set and cancelled", () => {
     vi.useFakeTimers();
     const lines = new DeadlineLines<number>(() => {});
