@@ -13,7 +13,7 @@
  * allocated since the last one (every received frame over 128 bytes, every
  * encoded body) against the old generation's limit. With 64 KiB messages at
  * one call in flight, a client made 14–20 full collections per 1,000 calls
- * with Maps, 5–6 without, as a raw zeromq.js echo does (see the README's
+ * with Maps, 5–7 without (a raw zeromq.js echo: 4–5; see the README's
  * benchmarks).
  */
 export class LazyMap<K, V extends object> {
