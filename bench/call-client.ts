@@ -5,7 +5,7 @@
  * {@link Reply} (and one Reply first, when it is ready). Exits when the channel closes. Keys come in BENCH_KEYS (JSON).
  * Usage (forked, with an IPC channel): bench/call-client.ts <kind>
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { type BenchKeys, type Caller, type Kind, KINDS, makeCaller, type PayloadName, raiseMallocThresholdsAsPseudDoes } from "./call-kinds.js";
 
 export type Command =
@@ -91,13 +91,25 @@ async function latencies(caller: Caller, ms: number): Promise<number[]> {
   return out;
 }
 
-/** CPU time (user + system, µs) a process has used, from /proc: the server's process is not ours to ask. */
+/**
+ * CPU time (µs) a process's threads have run, from /proc (the server's
+ * process is not ours to ask): the sum of each thread's schedstat, which
+ * counts in nanoseconds; /proc/<pid>/stat counts in clock ticks (10 ms here),
+ * too coarse for a round of 0.5 s. A thread that ends within a round takes
+ * its time with it; the servers' threads (main, libzmq's I/O thread, V8's
+ * and libuv's workers) live as long as the process.
+ */
 function processCpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  // utime and stime are the 14th and 15th fields of the line, the 12th and 13th after "pid (comm) "; in clock ticks (100 a second here).
-  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / CLOCK_TICKS);
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return ns / 1000;
 }
-const CLOCK_TICKS = 100;
 
 process.on("message", (command: Command) => {
   run(command).then(

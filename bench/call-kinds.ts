@@ -24,6 +24,20 @@ export const KINDS = [
 ] as const;
 export type Kind = (typeof KINDS)[number];
 
+/**
+ * The kinds as the rounds keep them together: each pseud kind beside its
+ * ceiling, so that the pair runs back to back (see roundOrder in calls.ts).
+ */
+export const KIND_GROUPS: readonly (readonly Kind[])[] = [
+  ["raw ZeroMQ echo"],
+  ["raw ZeroMQ 6-frame echo, copying"],
+  ["raw ZeroMQ 6-frame echo", "pseud"],
+  ["raw ZeroMQ CURVE 6-frame echo", "pseud CURVE"],
+  ["grpc-js unary"],
+];
+if (KIND_GROUPS.flat().length !== KINDS.length || !KINDS.every((kind) => KIND_GROUPS.flat().includes(kind)))
+  throw new Error("KIND_GROUPS must hold every kind of KINDS once");
+
 export const PAYLOADS = {
   "20-byte string": { pseud: "x".repeat(20), bytes: Buffer.alloc(20, 120) },
   "64 KiB bytes": { pseud: new Uint8Array(64 * 1024).fill(7), bytes: Buffer.alloc(64 * 1024, 7) },
@@ -134,7 +148,10 @@ function sixFrames(body: Buffer): Buffer[] {
 /**
  * A raw DEALER: sends the frames, the ROUTER echoes them; replies come back in
  * order, so a queue matches them. `copying`: each send copies the last frame
- * into fresh memory first.
+ * into fresh memory first. A message goes straight to the socket; if
+ * zeromq.js refuses it because an earlier send still waits for room ("Socket
+ * is busy writing": it allows one at a time), it goes into a backlog sent one
+ * at a time once that send is done, as pseud's own sends queue.
  */
 function rawCaller(endpoint: string, frames: Buffer | Buffer[], options: { curve?: BenchKeys; copying?: boolean } = {}): Caller {
   const { curve, copying = false } = options;
@@ -143,15 +160,38 @@ function rawCaller(endpoint: string, frames: Buffer | Buffer[], options: { curve
     ...(curve ? { curveServerKey: curve.server.publicKey, curvePublicKey: curve.client.publicKey, curveSecretKey: curve.client.secretKey } : {}),
   });
   dealer.connect(endpoint);
-  const waiting: (() => void)[] = [];
+  const waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   void (async () => {
-    for await (const _ of dealer) waiting.shift()?.();
+    for await (const _ of dealer) waiting.shift()?.resolve();
   })().catch(() => {});
+  const failAll = (error: unknown) => {
+    for (const call of waiting.splice(0)) call.reject(error);
+  };
+  const backlog: (Buffer | Buffer[])[] = [];
+  let lastSend: Promise<void> = Promise.resolve();
+  let draining = false;
+  const drain = async () => {
+    draining = true;
+    await lastSend.catch(() => {});
+    for (let next = backlog.shift(); next !== undefined; next = backlog.shift()) await dealer.send(next);
+    draining = false;
+  };
+  const send = (message: Buffer | Buffer[]) => {
+    if (draining) return void backlog.push(message);
+    try {
+      lastSend = dealer.send(message);
+      lastSend.catch(failAll);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EBUSY") throw error;
+      backlog.push(message);
+      drain().catch(failAll);
+    }
+  };
   return {
     call: () =>
       new Promise<void>((resolve, reject) => {
-        waiting.push(resolve);
-        dealer.send(copying ? withFreshLast(Array.isArray(frames) ? frames : [frames]) : frames).catch(reject);
+        waiting.push({ resolve, reject });
+        send(copying ? withFreshLast(Array.isArray(frames) ? frames : [frames]) : frames);
       }),
     close: async () => dealer.close(),
   };

@@ -18,7 +18,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { generateKeyPair } from "pseud";
 import type { Command, Reply, Round } from "./call-client.js";
-import { ceilingOf, type Kind, KINDS, PAYLOADS, type PayloadName } from "./call-kinds.js";
+import { ceilingOf, KIND_GROUPS, type Kind, KINDS, PAYLOADS, type PayloadName } from "./call-kinds.js";
 import { type Figure, median, spread } from "./stats.js";
 
 export interface CallFigure extends Figure {
@@ -52,10 +52,9 @@ async function measure(kinds: readonly KindProcesses[], quick: boolean): Promise
   for (const payload of Object.keys(PAYLOADS) as PayloadName[]) {
     for (const k of kinds) await k.request({ op: "open", endpoint: k.endpoint, payload, serverPid: k.serverPid, warmMs: quick ? 300 : 1_000 });
     for (const concurrency of [1, 100]) {
-      // Rounds interleave: round i of every kind runs back to back, so a slow patch of the shared machine falls on all of them.
       const measured = new Map(kinds.map(({ kind }) => [kind, [] as Round[]]));
       for (let round = 0; round < n; round++) {
-        for (const k of kinds) measured.get(k.kind)?.push((await k.request({ op: "throughput", concurrency, ms })) as Round);
+        for (const k of roundOrder(kinds, round)) measured.get(k.kind)?.push((await k.request({ op: "throughput", concurrency, ms })) as Round);
       }
       for (const [kind, runs] of measured) {
         figures.push({
@@ -71,7 +70,7 @@ async function measure(kinds: readonly KindProcesses[], quick: boolean): Promise
     }
     const samples = new Map(kinds.map(({ kind }) => [kind, [] as number[]]));
     for (let round = 0; round < n; round++) {
-      for (const k of kinds) samples.get(k.kind)?.push(...((await k.request({ op: "latencies", ms })) as number[]));
+      for (const k of roundOrder(kinds, round)) samples.get(k.kind)?.push(...((await k.request({ op: "latencies", ms })) as number[]));
     }
     for (const [kind, values] of samples) {
       const sorted = values.sort((a, b) => a - b);
@@ -83,6 +82,20 @@ async function measure(kinds: readonly KindProcesses[], quick: boolean): Promise
     for (const k of kinds) await k.request({ op: "close" });
   }
   return figures;
+}
+
+/**
+ * The kinds in the order round `round` runs them. Rounds interleave (round i
+ * of every kind runs before round i + 1 of any), so a slow patch of the
+ * shared machine falls on all kinds; each pseud kind runs right beside its
+ * ceiling, first in one round and second in the next; and the groups rotate
+ * from round to round, so no kind always runs first or last.
+ */
+function roundOrder(kinds: readonly KindProcesses[], round: number): KindProcesses[] {
+  const byKind = new Map(kinds.map((k) => [k.kind, k]));
+  const shift = round % KIND_GROUPS.length;
+  const groups = [...KIND_GROUPS.slice(shift), ...KIND_GROUPS.slice(0, shift)];
+  return groups.flatMap((group) => (round % 2 === 0 ? group : [...group].reverse())).map((kind) => byKind.get(kind) as KindProcesses);
 }
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -111,52 +124,97 @@ const CLIENT_SCRIPT = fileURLToPath(new URL("./call-client.ts", import.meta.url)
 
 async function startKind(kind: Kind, env: NodeJS.ProcessEnv): Promise<KindProcesses> {
   const server = spawn(process.execPath, ["--import", "tsx", SERVER_SCRIPT, kind], { stdio: ["pipe", "pipe", "inherit"], env });
-  const [endpoint] = (await once(createInterface({ input: server.stdout as NodeJS.ReadableStream }), "line")) as [string];
-  const client = fork(CLIENT_SCRIPT, [kind], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"], env });
+  let client: ChildProcess | undefined;
   const stop = async () => {
-    if (client.connected) client.disconnect();
+    if (client?.connected) client.disconnect();
     server.stdin?.end();
-    await Promise.all([exited(client), exited(server)]);
+    await Promise.all([client && ended(client), ended(server)]);
   };
   try {
-    await nextReply(client, `${kind} client`, "start"); // ready: it listens for commands
+    const endpoint = await firstLine(server, `${kind} server`);
+    const forked = fork(CLIENT_SCRIPT, [kind], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"], env });
+    client = forked;
+    const reply = (during: string, timeoutMs: number) => nextReply(forked, server, kind, during, timeoutMs);
+    await reply("start", START_TIMEOUT_MS); // ready: it listens for commands
+    return {
+      kind,
+      endpoint,
+      serverPid: server.pid as number,
+      request: (command) => {
+        const replied = reply(command.op, commandTimeoutMs(command));
+        forked.send(command);
+        return replied;
+      },
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
-  return {
-    kind,
-    endpoint,
-    serverPid: server.pid as number,
-    request: (command) => {
-      const reply = nextReply(client, `${kind} client`, command.op);
-      client.send(command);
-      return reply;
-    },
-    stop,
-  };
 }
 
-/** The next reply of a client process: its value, or a rejection with its error, or if it exits first. */
-function nextReply(client: ChildProcess, who: string, during: string): Promise<Round | number[] | null> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: Reply) => {
-      done();
-      if ("error" in reply) reject(new Error(`${who}: ${reply.error}`));
-      else resolve(reply.ok);
-    };
-    const onExit = (code: number | null) => {
-      done();
-      reject(new Error(`${who} exited (code ${code}) during ${during}`));
-    };
-    const done = () => {
-      client.off("message", onMessage);
-      client.off("exit", onExit);
-    };
-    client.on("message", onMessage);
-    client.on("exit", onExit);
+/** How long a process may take to start, and a command beyond the time it is given: far more than either needs. */
+const START_TIMEOUT_MS = 60_000;
+const commandTimeoutMs = (command: Command): number =>
+  START_TIMEOUT_MS + (command.op === "open" ? command.warmMs : command.op === "close" ? 0 : command.ms);
+
+/** The endpoint a server process prints; rejects if it exits or stays silent first. */
+function firstLine(server: ChildProcess, who: string): Promise<string> {
+  return settleOnce<string>(server, undefined, who, "start", START_TIMEOUT_MS, (resolve) => {
+    createInterface({ input: server.stdout as NodeJS.ReadableStream }).once("line", resolve);
   });
 }
 
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, "exit").then(() => {});
+/** The next reply of a client process: its value; a rejection with its error, or if it or its server exits first, or after `timeoutMs`. */
+function nextReply(client: ChildProcess, server: ChildProcess, kind: Kind, during: string, timeoutMs: number): Promise<Round | number[] | null> {
+  return settleOnce<Round | number[] | null>(client, server, kind, during, timeoutMs, (resolve, reject) => {
+    client.once("message", (reply: Reply) => ("error" in reply ? reject(new Error(`${kind} client: ${reply.error}`)) : resolve(reply.ok)));
+  });
+}
+
+/**
+ * A promise that `listen` settles, or that rejects when `child` (or `other`)
+ * exits first, or after `timeoutMs`: a bench whose processes die or hang
+ * fails, naming the kind and the step, instead of waiting for ever.
+ */
+function settleOnce<T>(
+  child: ChildProcess,
+  other: ChildProcess | undefined,
+  who: string,
+  during: string,
+  timeoutMs: number,
+  listen: (resolve: (value: T) => void, reject: (error: Error) => void) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(new Error(`${who}: a process exited (code ${code}, signal ${signal}) during ${during}`));
+    const timer = setTimeout(() => fail(new Error(`${who}: no answer within ${timeoutMs} ms during ${during}`)), timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      child.off("exit", onExit);
+      other?.off("exit", onExit);
+    };
+    const fail = (error: Error) => {
+      done();
+      reject(error);
+    };
+    child.on("exit", onExit);
+    other?.on("exit", onExit);
+    listen(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      fail,
+    );
+  });
+}
+
+/** Waits for a process to exit; kills it if it has not within {@link STOP_GRACE_MS}. */
+async function ended(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
+  await once(child, "exit");
+  clearTimeout(timer);
+}
+const STOP_GRACE_MS = 5_000;

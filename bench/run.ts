@@ -9,7 +9,7 @@ import { type CallFigure, callFigures } from "./calls.js";
 import { codegenFigures } from "./codegen.js";
 import { heartbeatScaleFigures } from "./heartbeat-scale.js";
 import { replicaFigures } from "./replicas.js";
-import { median } from "./stats.js";
+import { spread } from "./stats.js";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
@@ -24,19 +24,19 @@ const byName = new Map(figures.map((f) => [f.name, f]));
 /**
  * This figure over its baseline's, for calls/s; the baseline's over this
  * figure's, for latency: above 1 is better. Where both were measured in the
- * same interleaved rounds, the median of the rounds' own ratios: each pair
- * ran back to back, so the machine's slow and fast patches cancel out.
+ * same interleaved rounds, the median of the rounds' own ratios (each pair
+ * ran back to back, so a slow patch of the machine falls on both), and
+ * their min–max in brackets.
  */
 const ratio = (f: CallFigure, baseline: string | undefined): string => {
   const base = baseline === undefined ? undefined : byName.get(baseline);
   if (base === undefined || base === f) return "";
   const paired = f.rounds !== undefined && f.rounds.length === base.rounds?.length;
-  const value = paired
-    ? median(f.rounds.map((rate, i) => rate / (base.rounds?.[i] as number)))
-    : f.unit === "µs"
-      ? base.median / f.median
-      : f.median / base.median;
-  return `${value.toFixed(2)}×`;
+  if (paired) {
+    const ratios = spread(f.rounds.map((rate, i) => rate / (base.rounds?.[i] as number)));
+    return `${ratios.median.toFixed(2)}× (${ratios.min.toFixed(2)}–${ratios.max.toFixed(2)})`;
+  }
+  return `${(f.unit === "µs" ? base.median / f.median : f.median / base.median).toFixed(2)}×`;
 };
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
 const cpu = (us: number | undefined) => (us === undefined ? "" : fmt(us));

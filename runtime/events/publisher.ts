@@ -127,7 +127,7 @@ export class EventPublisher {
         connected: true,
         goneAt: 0,
         queue: [],
-        inFlight: new LazyMap(),
+        inFlight: new LazyMap(this.limits.maxEventsInFlight), // at most twice maxEventsInFlight entries per subscriber
         nextSeq: 1,
       };
       this.subscribers.set(key, subscriber);
