@@ -41,6 +41,11 @@ server.register("echo", (value: unknown) => {
 const client = new Client("svc", { logger: silentLogger });
 client.connect(await server.bind("tcp://127.0.0.1:*"));
 for (let i = 0; i < 2_000; i++) await client.call("echo", ["x".repeat(20)]); // warm-up
+const unmarked = ["clientSend", "serverReceive", "handler", "serverSend", "clientReceive", "settle"].filter((name) => marks[name] === undefined);
+if (unmarked.length > 0) {
+  // The wraps above are on the runtime's sources; a `pseud` that resolves elsewhere (runtime/dist, under bench/tsconfig.json) never passes them.
+  throw new Error(`no ${unmarked.join(", ")} mark: "pseud" is not the runtime these wraps are on; run it as the comment above says, without TSX_TSCONFIG_PATH`);
+}
 
 const calls = 10_000;
 const sums = new Map<string, number>();
