@@ -6,7 +6,8 @@
  * Usage (forked, with an IPC channel): bench/call-client.ts <kind>
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { type BenchKeys, type Caller, type Kind, KINDS, makeCaller, type PayloadName, raiseMallocThresholdsAsPseudDoes } from "./call-kinds.js";
+import { raiseMallocThresholds } from "../runtime/transport/malloc-thresholds.js";
+import { type BenchKeys, type Caller, type Kind, KINDS, makeCaller, type PayloadName } from "./call-kinds.js";
 
 export type Command =
   /** Connects a caller of this process's kind (closing the one before), makes one call (connecting, authenticating), then warms up for `warmMs`. */
@@ -26,7 +27,8 @@ export interface Round {
   readonly serverCpuUs: number;
 }
 
-raiseMallocThresholdsAsPseudDoes();
+// The allocator settings pseud's first socket gives its process, in every kind's (the raw echoes make no pseud socket).
+raiseMallocThresholds();
 const kind = process.argv[2] as Kind;
 if (!KINDS.includes(kind)) throw new Error(`unknown kind ${JSON.stringify(kind)}; one of ${KINDS.join(", ")}`);
 const keys = JSON.parse(process.env.BENCH_KEYS ?? "{}") as BenchKeys;

@@ -44,17 +44,6 @@ export const PAYLOADS = {
 } as const;
 export type PayloadName = keyof typeof PAYLOADS;
 
-/**
- * Raises glibc malloc's trim threshold as pseud's first socket does
- * (runtime/transport/malloc-thresholds.ts: one 8 MiB buffer, allocated and
- * dropped), in every bench process whatever its kind, so that the raw
- * echoes, which make no pseud socket, run with the allocator settings
- * pseud's kinds run with. `PSEUD_MALLOC_TUNING=off` leaves all of them alone.
- */
-export function raiseMallocThresholdsAsPseudDoes(): void {
-  if (process.platform === "linux" && process.env.PSEUD_MALLOC_TUNING !== "off") Buffer.allocUnsafeSlow(8 * 1024 * 1024);
-}
-
 /** The server's and the client's CURVE keys, for the CURVE kinds. */
 export interface BenchKeys {
   readonly server: KeyPair;

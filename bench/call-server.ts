@@ -5,9 +5,11 @@
  * BENCH_KEYS (JSON).
  * Usage: node --import tsx bench/call-server.ts <kind>
  */
-import { type BenchKeys, type Kind, KINDS, raiseMallocThresholdsAsPseudDoes, startServer } from "./call-kinds.js";
+import { raiseMallocThresholds } from "../runtime/transport/malloc-thresholds.js";
+import { type BenchKeys, type Kind, KINDS, startServer } from "./call-kinds.js";
 
-raiseMallocThresholdsAsPseudDoes();
+// The allocator settings pseud's first socket gives its process, in every kind's (the raw echoes make no pseud socket).
+raiseMallocThresholds();
 const kind = process.argv[2] as Kind;
 if (!KINDS.includes(kind)) throw new Error(`unknown kind ${JSON.stringify(kind)}; one of ${KINDS.join(", ")}`);
 const keys = JSON.parse(process.env.BENCH_KEYS ?? "{}") as BenchKeys;
