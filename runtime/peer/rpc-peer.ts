@@ -5,7 +5,7 @@ import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/decode-lim
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
 import { newMessageId } from "../protocol/message-id.js";
 import type { LogRateLimit } from "../rate-limited-logger.js";
-import { RouterSocket, type RouterSocketOptions, type SendPolicy, type SocketHandlers } from "../transport/router-socket.js";
+import { RouterSocket, type RouterSocketOptions, type SendDone, type SendPolicy, type SocketHandlers } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";
 import { Dispatcher, type Fallback, type Outcome } from "./dispatcher.js";
 import { type Envelope, type Guard, type PeerControl, REFUSED } from "./guard.js";
@@ -250,8 +250,8 @@ export class RpcPeer implements PeerControl {
   /** Sends a HEARTBEAT (empty id, empty body); one that cannot go is dropped quietly: its peer's silence says the rest. */
   heartbeat(peer: Buffer): void {
     if (this.closed) return;
-    this.socket.send([peer, EMPTY, ...HEARTBEAT_FRAMES], NOW_OR_NEVER).catch((error: unknown) => {
-      this.logger.debug("heartbeat not sent", { peer, error });
+    this.socket.send([peer, EMPTY, ...HEARTBEAT_FRAMES], NOW_OR_NEVER, (error) => {
+      if (error) this.logger.debug("heartbeat not sent", { peer, error });
     });
   }
 
@@ -271,15 +271,20 @@ export class RpcPeer implements PeerControl {
     return `the ${type} is ${largest} bytes, over limits.maxMessageSize (${this.limits.maxMessageSize})`;
   }
 
-  /** Hands frames to the socket; resolves once ZeroMQ took them or they were given up (logged), never rejects. */
-  private post(frames: Buffer[], type: Message["type"], policy: SendPolicy): Promise<void> {
-    return this.socket.send(frames, policy).catch((error: unknown) => {
-      this.logger.warn("message not sent", { peer: frames[0], type, error });
+  /** Hands frames to the socket; `after` runs once ZeroMQ took them or they were given up (logged). */
+  private post(frames: Buffer[], type: Message["type"], policy: SendPolicy, after?: () => void): void {
+    this.socket.send(frames, policy, (error) => {
+      if (error) this.logger.warn("message not sent", { peer: frames[0], type, error });
+      after?.();
     });
   }
 
+  /** Sends a call's WORK; a WORK that cannot be sent fails its call. */
   private transmit(key: string, frames: Buffer[], policy: SendPolicy): void {
-    this.socket.send(frames, policy).catch((error: Error) => this.pending.reject(key, error));
+    const done: SendDone = (error) => {
+      if (error) this.pending.reject(key, error);
+    };
+    this.socket.send(frames, policy, done);
   }
 
   private receive(frames: Buffer[]): void {
@@ -334,40 +339,43 @@ export class RpcPeer implements PeerControl {
     }
     const context: CallContext = { peer, method: work.method, messageId: id, identity };
     const outcome = this.dispatcher.dispatch(work, context);
-    const replied = (settled: Outcome) => this.reply(envelope, id, work.method, settled, connection);
-    const failed = (error: unknown) => {
-      this.logger.error("reply failed; the caller will time out", { peer, method: work.method, error });
-      admission.release();
-    };
-    if (outcome instanceof Promise) {
-      outcome.then(replied).then(admission.release, failed);
-      return;
-    }
     // A synchronous outcome is answered now, within this receive: the reply leaves before the loop waits again.
-    // The call's slot is released once ZeroMQ took the reply (or it was given up), through one promise, not three.
-    let sent: Promise<void> | undefined;
+    if (!(outcome instanceof Promise)) return this.answer(envelope, id, work.method, outcome, connection, admission.release);
+    outcome.then(
+      (settled) => this.answer(envelope, id, work.method, settled, connection, admission.release),
+      (error: unknown) => this.answerFailed(peer, work.method, error, admission.release),
+    );
+  }
+
+  /** Replies; the call's slot is released once ZeroMQ took the reply, or it was given up, or there was none to send. */
+  private answer(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, connection: number | undefined, release: () => void): void {
     try {
-      sent = replied(outcome);
+      this.reply(envelope, id, method, outcome, connection, release);
     } catch (error) {
-      return failed(error);
+      this.answerFailed(envelope[0], method, error, release);
     }
-    if (sent === undefined) admission.release();
-    else sent.then(admission.release, failed);
+  }
+
+  private answerFailed(peer: Buffer, method: string, error: unknown, release: () => void): void {
+    this.logger.error("reply failed; the caller will time out", { peer, method, error });
+    release();
   }
 
   /**
-   * Encodes and sends the reply to one call. Returns what {@link post}
-   * returns (it never rejects), or undefined when there is no reply to send
-   * (the peer is closing, or the calling connection is gone).
+   * Encodes and sends the reply to one call; `after` runs once ZeroMQ took it
+   * or it was given up, or at once when there is no reply to send (the peer
+   * is closing, or the calling connection is gone). Throws only when not even
+   * an ERROR saying why the result cannot be sent can be encoded; `after` has
+   * not run then.
    */
-  private reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, connection: number | undefined): Promise<void> | undefined {
+  private reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, connection: number | undefined, after: () => void): void {
     if (this.closed) {
       this.logger.debug("reply dropped: the peer is closed", { method });
-      return undefined;
+      return after();
     }
     if (connection === undefined || this.hooks.connectionOf(envelope[0]) !== connection) {
       this.logger.debug("reply dropped: the connection that made the call has closed", { peer: envelope[0], method });
-      return undefined;
+      return after();
     }
     const message = toReply(id, outcome);
     let frames: Buffer[];
@@ -381,7 +389,7 @@ export class RpcPeer implements PeerControl {
     if (tooLarge !== undefined) {
       frames = this.frame(envelope, { type: "ERROR", id, failure: this.dispatcher.failureOf(valueError(`the result of ${method} cannot be sent: ${tooLarge}`)) });
     }
-    return this.post(frames, message.type, this.replyPolicy());
+    this.post(frames, message.type, this.replyPolicy(), after);
   }
 
   /**

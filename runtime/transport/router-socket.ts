@@ -75,12 +75,19 @@ export interface SendPolicy {
   readonly waitForPeer: boolean;
 }
 
+/**
+ * Told once what became of a message handed to {@link RouterSocket.send}:
+ * no error when ZeroMQ took it, else why it was given up. A callback, not a
+ * promise: a message sent at once costs one promise reaction (zeromq.js's
+ * own), not a chain of them.
+ */
+export type SendDone = (error?: Error) => void;
+
 interface Outgoing {
   readonly frames: Buffer[];
   readonly policy: SendPolicy;
   attempt: number;
-  readonly resolve: () => void;
-  readonly reject: (error: Error) => void;
+  readonly done: SendDone;
 }
 
 /** Delays between attempts to reach a peer whose connection is not up yet, or whose queue is full. */
@@ -173,32 +180,30 @@ export class RouterSocket {
 
   /**
    * Sends a message `[routing id, …frames]`: at once when nothing is queued
-   * before it, else after what is. Resolves once ZeroMQ has taken it. Rejects with {@link UnreachableError} when the destination is not
-   * connected (at once, or at the deadline if the policy waits for it), with
-   * {@link UnreachableError} too when its queue stays full until the deadline,
-   * with {@link OverloadedError} at once when `maxQueuedMessages` are already
-   * outstanding, and with {@link ClosedError} when the socket closes first.
+   * before it, else after what is. `done` hears once ZeroMQ has taken it, or
+   * why it was given up (never before `send` returns): {@link UnreachableError}
+   * when the destination is not connected (at once, or at the deadline if the
+   * policy waits for it) or its queue stays full until the deadline,
+   * {@link OverloadedError} when `maxQueuedMessages` are already outstanding,
+   * {@link ClosedError} when the socket closes first.
    */
-  send(frames: Buffer[], policy: SendPolicy): Promise<void> {
-    if (this.closed) return Promise.reject(new ClosedError("socket is closed"));
+  send(frames: Buffer[], policy: SendPolicy, done: SendDone): void {
+    if (this.closed) return laterFail(done, new ClosedError("socket is closed"));
     if (this.outstanding >= this.maxQueued) {
-      return Promise.reject(new OverloadedError(`the send queue holds ${this.outstanding} messages (limits.maxQueuedMessages): this one was not sent`));
+      return laterFail(done, new OverloadedError(`the send queue holds ${this.outstanding} messages (limits.maxQueuedMessages): this one was not sent`));
     }
     this.outstanding++;
+    const item: Outgoing = { frames, policy, attempt: 0, done };
     if (this.queue.length === 0 && !this.draining) {
       // Nothing waits before it: straight to the socket, which (sendTimeout 0) takes the message or refuses it at
       // once. Only a refusal goes the queue's way, to be tried again or failed.
-      return this.sendNow(frames).then(
-        () => {
-          this.outstanding--;
-        },
-        (error: unknown) =>
-          new Promise<void>((resolve, reject) => this.sendFailed({ frames, policy, attempt: 0, resolve, reject }, error)).finally(() => this.outstanding--),
+      this.sendNow(frames).then(
+        () => this.settle(item),
+        (error: unknown) => this.sendFailed(item, error),
       );
+      return;
     }
-    return new Promise<void>((resolve, reject) => {
-      this.enqueue({ frames, policy, attempt: 0, resolve, reject });
-    }).finally(() => this.outstanding--);
+    this.enqueue(item);
   }
 
   /** Listens to the socket's monitor events (handshakes, disconnects…). */
@@ -221,7 +226,7 @@ export class RouterSocket {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const item of this.queue.splice(0)) item.reject(new ClosedError("socket closed before the message was sent"));
+    for (const item of this.queue.splice(0)) this.settle(item, new ClosedError("socket closed before the message was sent"));
     this.socket.close();
     if (this.monitorEnded === undefined) return;
     let timer: NodeJS.Timeout | undefined;
@@ -249,7 +254,7 @@ export class RouterSocket {
       for (let item = this.queue.shift(); item !== undefined && !this.closed; item = this.queue.shift()) {
         try {
           await this.sendNow(item.frames);
-          item.resolve();
+          this.settle(item);
         } catch (error) {
           this.sendFailed(item, error);
         }
@@ -260,20 +265,28 @@ export class RouterSocket {
   }
 
   private sendFailed(item: Outgoing, error: unknown): void {
-    if (this.closed) return item.reject(new ClosedError("socket closed before the message was sent"));
+    if (this.closed) return this.settle(item, new ClosedError("socket closed before the message was sent"));
     const code = errorCode(error);
     const peer = this.describePeer(item.frames[0] ?? Buffer.alloc(0));
-    if (code !== "EHOSTUNREACH" && code !== "EAGAIN") return item.reject(PseudError.from(error));
+    if (code !== "EHOSTUNREACH" && code !== "EAGAIN") return this.settle(item, PseudError.from(error));
     const delay = RETRY_DELAYS_MS[Math.min(item.attempt, RETRY_DELAYS_MS.length - 1)] as number;
     const mayWait = code === "EAGAIN" || item.policy.waitForPeer;
     if (mayWait && Date.now() + delay <= item.policy.deadline) {
       item.attempt += 1;
-      setTimeout(() => (this.closed ? item.reject(new ClosedError("socket is closed")) : this.enqueue(item)), delay);
+      setTimeout(() => (this.closed ? this.settle(item, new ClosedError("socket is closed")) : this.enqueue(item)), delay);
       return;
     }
-    item.reject(
-      new UnreachableError(code === "EAGAIN" ? `${peer} is not reading: its queue stayed full` : `${peer} is not connected`),
-    );
+    this.settle(item, new UnreachableError(code === "EAGAIN" ? `${peer} is not reading: its queue stayed full` : `${peer} is not connected`));
+  }
+
+  /** The end of a message accepted by `send`: it no longer counts against the queue's bound, and its sender hears. */
+  private settle(item: Outgoing, error?: Error): void {
+    this.outstanding--;
+    try {
+      item.done(error);
+    } catch (thrown) {
+      this.logger.error("a send's callback threw", { error: thrown });
+    }
   }
 
   /** A message to its handler: our own disconnect notice (the secret), or a peer's message. */
@@ -298,6 +311,11 @@ function mechanismOptions(mechanism: ServerMechanism | ClientMechanism | undefin
     return mechanism.plain === true ? { plainServer: true } : { plainUsername: mechanism.plain.username, plainPassword: mechanism.plain.password };
   }
   return {};
+}
+
+/** A refusal told on a later turn, as one after an attempt would be: `done` never runs inside `send`. */
+function laterFail(done: SendDone, error: Error): void {
+  queueMicrotask(() => done(error));
 }
 
 function errorCode(error: unknown): string | undefined {
