@@ -80,7 +80,10 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
       { probeRouter: true, routingId, logger, describePeer, ...this.security.socket },
       { ...options, logger },
       {
-        onPeerSeen: (id, heartbeat) => this.link.seen(id, heartbeat),
+        onPeerSeen: (id, heartbeat) => {
+          this.link.seen(id, heartbeat);
+          return this.link.serial;
+        },
         onEmptyMessage: () => {},
         onDisconnect: () => {}, // a client's socket does not notify: the monitor's "disconnect" tells it
         connectionOf: () => this.link.serial,

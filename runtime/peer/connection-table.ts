@@ -95,15 +95,16 @@ export class ConnectionTable {
     return this.host.identityOf(routingId) ?? `0x${routingId.toString("hex")}`;
   }
 
-  /** A message from the connection decoded: it is alive. */
-  seen(routingId: Buffer, heartbeat: boolean): void {
+  /** A message from the connection decoded: it is alive. Returns the connection's serial. */
+  seen(routingId: Buffer, heartbeat: boolean): number {
     // Every connection's first message is its connect notice; a message from an unknown routing id is defensive.
     const connection = this.open.get(key(routingId)) ?? this.connected(routingId);
     // A peer that has not authenticated where it must is no one yet: its heartbeats are ignored.
-    if (!connection.admitted) return;
+    if (!connection.admitted) return connection.serial;
     if (connection.silent) this.back(connection);
     connection.lastSeenAt = Date.now();
     this.heartbeat?.alive(routingId, heartbeat);
+    return connection.serial;
   }
 
   /**

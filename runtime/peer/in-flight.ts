@@ -18,7 +18,7 @@ export type Admission = { readonly ok: true; readonly release: () => void } | { 
  */
 export class InFlight {
   private readonly total: Load = { calls: 0, bytes: 0 };
-  private readonly byConnection = new LazyMap<string, Load>();
+  private readonly byConnection = new LazyMap<number, Load>();
 
   constructor(private readonly limits: Limits) {}
 
@@ -32,8 +32,8 @@ export class InFlight {
     return this.total.bytes;
   }
 
-  /** Counts a call of `bytes` from `connection` (any key naming one connection), or refuses it. */
-  admit(connection: string, bytes: number): Admission {
+  /** Counts a call of `bytes` from `connection` (its serial), or refuses it. */
+  admit(connection: number, bytes: number): Admission {
     const load = this.byConnection.get(connection) ?? { calls: 0, bytes: 0 };
     const { maxCallsInFlightPerPeer, maxBytesInFlightPerPeer, maxCallsInFlight, maxBytesInFlight } = this.limits;
     if (load.calls >= maxCallsInFlightPerPeer) return refuse("maxCallsInFlightPerPeer", `${load.calls} calls from this connection are in flight`);

@@ -17,7 +17,8 @@
  * benchmarks).
  */
 export class LazyMap<K, V extends object> {
-  private entries = new Map<K, V | undefined>();
+  /** A cleared entry's value is {@link CLEARED}: one look-up tells an absent key, a cleared one and a live one apart. */
+  private entries = new Map<K, V | typeof CLEARED>();
   private cleared = 0;
 
   /** `sweepAfter`: how many cleared entries may stay before a sweep (when they also outnumber the live ones). */
@@ -29,18 +30,19 @@ export class LazyMap<K, V extends object> {
   }
 
   get(key: K): V | undefined {
-    return this.entries.get(key);
+    const value = this.entries.get(key);
+    return value === CLEARED ? undefined : value;
   }
 
   set(key: K, value: V): void {
-    if (this.entries.has(key) && this.entries.get(key) === undefined) this.cleared--;
+    if (this.entries.get(key) === CLEARED) this.cleared--;
     this.entries.set(key, value);
   }
 
   /** Removes `key`'s entry; false when it had none. */
   delete(key: K): boolean {
-    if (this.entries.get(key) === undefined) return false;
-    this.entries.set(key, undefined);
+    if (this.get(key) === undefined) return false;
+    this.entries.set(key, CLEARED);
     this.cleared++;
     if (this.cleared > this.sweepAfter && this.cleared > this.size) this.sweep();
     return true;
@@ -59,18 +61,20 @@ export class LazyMap<K, V extends object> {
    */
   *[Symbol.iterator](): IterableIterator<[K, V]> {
     for (const key of this.entries.keys()) {
-      const value = this.entries.get(key); // from the current table: a delete during the loop may have swept the one iterated
+      const value = this.get(key); // from the current table: a delete during the loop may have swept the one iterated
       if (value !== undefined) yield [key, value];
     }
   }
 
   private sweep(): void {
-    const live = new Map<K, V | undefined>();
-    for (const [key, value] of this.entries) if (value !== undefined) live.set(key, value);
+    const live = new Map<K, V | typeof CLEARED>();
+    for (const [key, value] of this.entries) if (value !== CLEARED) live.set(key, value);
     this.entries = live;
     this.cleared = 0;
   }
 }
+
+const CLEARED: unique symbol = Symbol("cleared");
 
 /** Cleared entries kept before a sweep: their keys (a message id's 16-character string, a connection's key) are what they cost. */
 export const SWEEP_AFTER = 1024;

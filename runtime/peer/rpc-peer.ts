@@ -68,8 +68,12 @@ export interface LoadSnapshot {
 
 /** What a client or server hears from its peer layer. */
 export interface PeerHooks {
-  /** A peer sent a message that decoded; `heartbeat` when it was a HEARTBEAT. */
-  onPeerSeen(routingId: Buffer, heartbeat: boolean): void;
+  /**
+   * A peer sent a message that decoded; `heartbeat` when it was a HEARTBEAT.
+   * Returns the serial of the connection it came on (see connectionOf), so
+   * that serving it needs no second look-up.
+   */
+  onPeerSeen(routingId: Buffer, heartbeat: boolean): number;
   /** `[routing id, '']`: a connect notice (ROUTER_NOTIFY), or a peer's probe. */
   onEmptyMessage(routingId: Buffer): void;
   /** The socket's own notice that a connection closed (see {@link SocketHandlers.disconnected}). */
@@ -302,11 +306,11 @@ export class RpcPeer implements PeerControl {
     const decoded = decodeFrames(frames, this.decodeLimits, envelope.length);
     if (!decoded.ok) return this.refuse(envelope, decoded);
     const message = decoded.message;
-    this.hooks.onPeerSeen(routingId, message.type === "HEARTBEAT");
+    const connection = this.hooks.onPeerSeen(routingId, message.type === "HEARTBEAT");
     switch (message.type) {
       case "WORK": {
         const identity = this.guard ? this.guard.admitWork(envelope, message) : undefined;
-        if (identity !== REFUSED) this.serve(envelope, message.id, message.work, identity, bodyBytes(frames, envelope.length));
+        if (identity !== REFUSED) this.serve(envelope, connection, message.id, message.work, identity, bodyBytes(frames, envelope.length));
         return;
       }
       case "OK":
@@ -327,11 +331,14 @@ export class RpcPeer implements PeerControl {
     }
   }
 
-  /** Runs a WORK within the in-flight limits, and replies on the connection it came on. */
-  private serve(envelope: Envelope, id: Buffer, work: Work, identity: string | undefined, bytes: number): void {
+  /**
+   * Runs a WORK, which came on `connection`, within the in-flight limits, and
+   * replies on that connection: a routing id can pass to a new connection
+   * while a handler runs, and the reply must not follow it there.
+   */
+  private serve(envelope: Envelope, connection: number, id: Buffer, work: Work, identity: string | undefined, bytes: number): void {
     const peer = envelope[0];
-    const connection = this.hooks.connectionOf(peer);
-    const admission = this.inFlight.admit(`${connection}:${peer.toString("latin1")}`, bytes);
+    const admission = this.inFlight.admit(connection, bytes);
     if (!admission.ok) {
       this.logger.warn("call refused: a limit is reached", { peer, method: work.method, limit: admission.limit });
       this.send(envelope, { type: "ERROR", id, failure: { className: "OverloadedError", message: admission.message, traceback: "" } });
@@ -339,18 +346,23 @@ export class RpcPeer implements PeerControl {
     }
     const context: CallContext = { peer, method: work.method, messageId: id, identity };
     const outcome = this.dispatcher.dispatch(work, context);
-    // A synchronous outcome is answered now, within this receive: the reply leaves before the loop waits again.
-    if (!(outcome instanceof Promise)) return this.answer(envelope, id, work.method, outcome, connection, admission.release);
+    // A synchronous outcome is answered now, within this receive (the connection cannot have changed): the reply
+    // leaves before the loop waits again.
+    if (!(outcome instanceof Promise)) return this.answer(envelope, id, work.method, outcome, admission.release);
     outcome.then(
-      (settled) => this.answer(envelope, id, work.method, settled, connection, admission.release),
+      (settled) => {
+        if (this.hooks.connectionOf(peer) === connection) return this.answer(envelope, id, work.method, settled, admission.release);
+        this.logger.debug("reply dropped: the connection that made the call has closed", { peer, method: work.method });
+        admission.release();
+      },
       (error: unknown) => this.answerFailed(peer, work.method, error, admission.release),
     );
   }
 
   /** Replies; the call's slot is released once ZeroMQ took the reply, or it was given up, or there was none to send. */
-  private answer(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, connection: number | undefined, release: () => void): void {
+  private answer(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, release: () => void): void {
     try {
-      this.reply(envelope, id, method, outcome, connection, release);
+      this.reply(envelope, id, method, outcome, release);
     } catch (error) {
       this.answerFailed(envelope[0], method, error, release);
     }
@@ -362,19 +374,14 @@ export class RpcPeer implements PeerControl {
   }
 
   /**
-   * Encodes and sends the reply to one call; `after` runs once ZeroMQ took it
-   * or it was given up, or at once when there is no reply to send (the peer
-   * is closing, or the calling connection is gone). Throws only when not even
-   * an ERROR saying why the result cannot be sent can be encoded; `after` has
-   * not run then.
+   * Encodes and sends the reply to a call whose connection the caller found
+   * still open; `after` runs once ZeroMQ took it or it was given up, or at
+   * once when the peer is closing. Throws only when not even an ERROR saying
+   * why the result cannot be sent can be encoded; `after` has not run then.
    */
-  private reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, connection: number | undefined, after: () => void): void {
+  private reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, after: () => void): void {
     if (this.closed) {
       this.logger.debug("reply dropped: the peer is closed", { method });
-      return after();
-    }
-    if (connection === undefined || this.hooks.connectionOf(envelope[0]) !== connection) {
-      this.logger.debug("reply dropped: the connection that made the call has closed", { peer: envelope[0], method });
       return after();
     }
     const message = toReply(id, outcome);
