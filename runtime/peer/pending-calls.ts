@@ -4,8 +4,8 @@ import { LazyMap } from "./lazy-map.js";
 
 interface PendingCall {
   readonly method: string;
-  /** The routing id the WORK went to, as latin1 text: only that peer may answer. */
-  readonly peer: string;
+  /** The routing id the WORK went to: only that peer may answer. */
+  readonly peer: Buffer;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
   readonly timeoutMs: number;
@@ -42,7 +42,7 @@ export class PendingCalls {
    * {@link TimeoutError} after `timeoutMs`, or with {@link AbortedError} when
    * `signal` fires.
    */
-  add(id: string, peer: string, method: string, timeoutMs: number, frames: readonly Buffer[], signal?: AbortSignal): Promise<unknown> {
+  add(id: string, peer: Buffer, method: string, timeoutMs: number, frames: readonly Buffer[], signal?: AbortSignal): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new AbortedError(method, signal.reason));
       const onAbort = signal && (() => this.reject(id, new AbortedError(method, signal.reason)));
@@ -53,11 +53,11 @@ export class PendingCalls {
   }
 
   /** Settles the call `id` with a reply that came from `peer`; a reply from any other peer is refused. */
-  settle(id: string, peer: string, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): SettleOutcome {
+  settle(id: string, peer: Buffer, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): SettleOutcome {
     const call = this.calls.get(id);
     if (call === undefined) return "unknown";
-    if (call.peer !== peer) return "wrong-peer";
-    this.take(id);
+    if (!call.peer.equals(peer)) return "wrong-peer";
+    this.remove(id, call);
     if (outcome.ok) call.resolve(outcome.value);
     else call.reject(outcome.error);
     return "settled";
@@ -81,18 +81,21 @@ export class PendingCalls {
   }
 
   /** Fails every pending call (on close), or those sent to one peer (when it is lost). */
-  rejectAll(makeError: () => Error, peer?: string): void {
+  rejectAll(makeError: () => Error, peer?: Buffer): void {
     for (const [id, call] of this.calls) {
-      if (peer === undefined || call.peer === peer) this.reject(id, makeError());
+      if (peer === undefined || call.peer.equals(peer)) this.reject(id, makeError());
     }
   }
 
   private take(id: string): PendingCall | undefined {
     const call = this.calls.get(id);
-    if (call === undefined) return undefined;
+    if (call !== undefined) this.remove(id, call);
+    return call;
+  }
+
+  private remove(id: string, call: PendingCall): void {
     this.calls.delete(id);
     this.deadlines.cancel(call.deadline);
     if (call.onAbort) call.signal?.removeEventListener("abort", call.onAbort);
-    return call;
   }
 }

@@ -201,7 +201,7 @@ export class RpcPeer implements PeerControl {
       return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : PseudError.from(error));
     }
     const key = id.toString("latin1");
-    const result = this.pending.add(key, peer.toString("latin1"), method, timeoutMs, frames, options.signal);
+    const result = this.pending.add(key, peer, method, timeoutMs, frames, options.signal);
     const sendDeadlineMs = Math.min(options.sendDeadlineMs ?? this.sendDeadlineMs ?? timeoutMs, timeoutMs);
     this.transmit(key, frames, { deadline: Date.now() + sendDeadlineMs, waitForPeer });
     return result;
@@ -209,7 +209,7 @@ export class RpcPeer implements PeerControl {
 
   /** Fails the calls pending on one peer, at once. */
   failCallsTo(peer: Buffer, makeError: () => Error): void {
-    this.pending.rejectAll(makeError, peer.toString("latin1"));
+    this.pending.rejectAll(makeError, peer);
   }
 
   /** Fails every pending call, now (a failed handshake: no reply can come). */
@@ -410,7 +410,7 @@ export class RpcPeer implements PeerControl {
   }
 
   private settle(peer: Buffer, message: Message, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): void {
-    const result = this.pending.settle(message.id.toString("latin1"), peer.toString("latin1"), outcome);
+    const result = this.pending.settle(message.id.toString("latin1"), peer, outcome);
     if (result === "settled") return;
     this.logger.warn(
       result === "unknown"
@@ -430,7 +430,7 @@ export class RpcPeer implements PeerControl {
     } else if (type === "HELLO") {
       this.guard?.badHello(envelope, id);
     } else if (type === "OK" || type === "ERROR") {
-      this.pending.settle(id.toString("latin1"), envelope[0].toString("latin1"), { ok: false, error });
+      this.pending.settle(id.toString("latin1"), envelope[0], { ok: false, error });
     }
   }
 }
