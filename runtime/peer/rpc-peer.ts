@@ -3,7 +3,6 @@ import { type Limits, overSize, resolveLimits } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/decode-limits.js";
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
-import { newMessageId } from "../protocol/message-id.js";
 import type { LogRateLimit } from "../rate-limited-logger.js";
 import { RouterSocket, type RouterSocketOptions, type SendDone, type SendPolicy, type SocketHandlers } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";
@@ -189,7 +188,7 @@ export class RpcPeer implements PeerControl {
       return Promise.reject(new OverloadedError(`${this.pending.size} calls await their replies (limits.maxPendingCalls): ${method} was not sent`));
     }
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
-    const id = newMessageId();
+    const id = this.pending.newId();
     // Trailing undefined means "left out", as in JavaScript: the callee's defaults apply (a Python callee would get None).
     let end = args.length;
     while (end > 0 && args[end - 1] === undefined) end--;
@@ -198,12 +197,12 @@ export class RpcPeer implements PeerControl {
     try {
       frames = this.frame([peer, EMPTY], { type: "WORK", id, work: { method, args, kwargs } });
     } catch (error) {
+      this.pending.release(id);
       return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : PseudError.from(error));
     }
-    const key = id.toString("latin1");
-    const result = this.pending.add(key, peer, method, timeoutMs, frames, options.signal);
+    const result = this.pending.add(id, peer, method, timeoutMs, frames, options.signal);
     const sendDeadlineMs = Math.min(options.sendDeadlineMs ?? this.sendDeadlineMs ?? timeoutMs, timeoutMs);
-    this.transmit(key, frames, { deadline: Date.now() + sendDeadlineMs, waitForPeer });
+    this.transmit(id, frames, { deadline: Date.now() + sendDeadlineMs, waitForPeer });
     return result;
   }
 
@@ -240,15 +239,14 @@ export class RpcPeer implements PeerControl {
   }
 
   resend(id: Buffer): boolean {
-    const key = id.toString("latin1");
-    const frames = this.pending.framesOf(key);
+    const frames = this.pending.framesOf(id);
     if (frames === undefined) return false;
-    this.transmit(key, [...frames], { deadline: Date.now() + (this.sendDeadlineMs ?? this.timeoutMs), waitForPeer: false });
+    this.transmit(id, [...frames], { deadline: Date.now() + (this.sendDeadlineMs ?? this.timeoutMs), waitForPeer: false });
     return true;
   }
 
   fail(id: Buffer, error: Error): boolean {
-    return this.pending.reject(id.toString("latin1"), error);
+    return this.pending.reject(id, error);
   }
 
   /** Sends a HEARTBEAT (empty id, empty body); one that cannot go is dropped quietly: its peer's silence says the rest. */
@@ -284,9 +282,9 @@ export class RpcPeer implements PeerControl {
   }
 
   /** Sends a call's WORK; a WORK that cannot be sent fails its call. */
-  private transmit(key: string, frames: Buffer[], policy: SendPolicy): void {
+  private transmit(id: Buffer, frames: Buffer[], policy: SendPolicy): void {
     const done: SendDone = (error) => {
-      if (error) this.pending.reject(key, error);
+      if (error) this.pending.reject(id, error);
     };
     this.socket.send(frames, policy, done);
   }
@@ -317,7 +315,7 @@ export class RpcPeer implements PeerControl {
         return this.settle(routingId, message, { ok: true, value: message.value });
       case "ERROR": {
         const { className, message: text, traceback } = message.failure;
-        const method = this.pending.methodOf(message.id.toString("latin1")) ?? "";
+        const method = this.pending.methodOf(message.id) ?? "";
         return this.settle(routingId, message, { ok: false, error: errorFromRemote(method, className, text, traceback) });
       }
       case "HEARTBEAT":
@@ -410,7 +408,7 @@ export class RpcPeer implements PeerControl {
   }
 
   private settle(peer: Buffer, message: Message, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): void {
-    const result = this.pending.settle(message.id.toString("latin1"), peer, outcome);
+    const result = this.pending.settle(message.id, peer, outcome);
     if (result === "settled") return;
     this.logger.warn(
       result === "unknown"
@@ -430,7 +428,7 @@ export class RpcPeer implements PeerControl {
     } else if (type === "HELLO") {
       this.guard?.badHello(envelope, id);
     } else if (type === "OK" || type === "ERROR") {
-      this.pending.settle(id.toString("latin1"), envelope[0], { ok: false, error });
+      this.pending.settle(id, envelope[0], { ok: false, error });
     }
   }
 }

@@ -7,14 +7,24 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+const PEER = Buffer.from("peer");
+
 /** The table of outgoing calls, on a fake clock: no test here waits for real time. */
 describe("PendingCalls", () => {
+  /** Adds a call the way a peer does: an id from newId(), then add(). */
+  const call = (calls: PendingCalls, peer = PEER, signal?: AbortSignal) => {
+    const id = calls.newId();
+    const result = calls.add(id, peer, "m", 1_000, [], signal);
+    result.catch(() => {}); // handled: a test that cares awaits it
+    return { id, result };
+  };
+
   it("settles a call with its reply, once: a later reply, timeout or rejectAll finds nothing", async () => {
     vi.useFakeTimers();
     const calls = new PendingCalls();
-    const result = calls.add("1", Buffer.from("peer"), "m", 1_000, []);
-    expect(calls.settle("1", Buffer.from("peer"), { ok: true, value: 42 })).toBe("settled");
-    expect(calls.settle("1", Buffer.from("peer"), { ok: true, value: 43 })).toBe("unknown");
+    const { id, result } = call(calls);
+    expect(calls.settle(id, PEER, { ok: true, value: 42 })).toBe("settled");
+    expect(calls.settle(id, PEER, { ok: true, value: 43 })).toBe("unknown");
     vi.advanceTimersByTime(5_000);
     calls.rejectAll(() => new ClosedError("closed"));
     await expect(result).resolves.toBe(42);
@@ -24,39 +34,86 @@ describe("PendingCalls", () => {
   it("refuses a reply from another peer than the call went to, and keeps the call", async () => {
     vi.useFakeTimers();
     const calls = new PendingCalls();
-    const result = calls.add("1", Buffer.from("peer"), "m", 1_000, []);
-    expect(calls.settle("1", Buffer.from("intruder"), { ok: true, value: "forged" })).not.toBe("settled");
-    expect(calls.settle("1", Buffer.from("peer"), { ok: true, value: "real" })).toBe("settled");
+    const { id, result } = call(calls);
+    expect(calls.settle(id, Buffer.from("intruder"), { ok: true, value: "forged" })).toBe("wrong-peer");
+    expect(calls.settle(id, PEER, { ok: true, value: "real" })).toBe("settled");
     await expect(result).resolves.toBe("real");
+  });
+
+  it("matches a reply on its whole id: another id naming the same slot, or a slot never used, is no call", async () => {
+    const calls = new PendingCalls();
+    const { id, result } = call(calls);
+    const twin = Buffer.from(id);
+    twin[15] = (twin[15] as number) ^ 0xff; // the same slot, another id: a late reply to the slot's previous call
+    expect(calls.settle(twin, PEER, { ok: true, value: "stale" })).toBe("unknown");
+    expect(calls.reject(twin, new ClosedError("no"))).toBe(false);
+    const far = Buffer.alloc(16, 0xff); // slot 4,294,967,295
+    expect(calls.settle(far, PEER, { ok: true, value: "forged" })).toBe("unknown");
+    expect(calls.settle(Buffer.alloc(2), PEER, { ok: true, value: "short" })).toBe("unknown");
+    expect(calls.settle(id, PEER, { ok: true, value: "real" })).toBe("settled");
+    await expect(result).resolves.toBe("real");
+  });
+
+  it("uses freed slots again: the table never holds more slots than calls were pending at once", async () => {
+    const calls = new PendingCalls();
+    const slotOf = (id: Buffer) => id.readUInt32BE(0);
+    const first = call(calls);
+    const second = call(calls);
+    expect([slotOf(first.id), slotOf(second.id)]).toEqual([0, 1]);
+    calls.settle(first.id, PEER, { ok: true, value: 1 });
+    const third = call(calls);
+    expect(slotOf(third.id)).toBe(0); // the freed slot, under a new id
+    expect(third.id.equals(first.id)).toBe(false);
+    expect(calls.settle(first.id, PEER, { ok: true, value: "late" })).toBe("unknown");
+    const unsent = calls.newId(); // reserved, then given back: its WORK could not be encoded
+    expect(slotOf(unsent)).toBe(2);
+    calls.release(unsent);
+    expect(slotOf(call(calls).id)).toBe(2);
+    calls.rejectAll(() => new ClosedError("done"));
+    await expect(third.result).rejects.toThrow("done");
+  });
+
+  it("gives uuid4 ids: random but for the slot, version and variant set", () => {
+    const calls = new PendingCalls();
+    const a = calls.newId();
+    calls.release(a);
+    const b = calls.newId();
+    for (const id of [a, b]) {
+      expect(id).toHaveLength(16);
+      expect((id[6] as number) >> 4).toBe(4);
+      expect((id[8] as number) >> 6).toBe(2);
+    }
+    expect(a.subarray(4).equals(b.subarray(4))).toBe(false);
   });
 
   it("fails a call with TimeoutError exactly at its timeout, and not before", async () => {
     vi.useFakeTimers();
     const calls = new PendingCalls();
-    const result = calls.add("1", Buffer.from("peer"), "m", 1_000, []);
+    const { id, result } = call(calls);
     const settled = vi.fn();
     result.catch(settled);
     await vi.advanceTimersByTimeAsync(999);
     expect(settled).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     await expect(result).rejects.toBeInstanceOf(TimeoutError);
-    expect(calls.settle("1", Buffer.from("peer"), { ok: true, value: "late" })).toBe("unknown");
+    expect(calls.settle(id, PEER, { ok: true, value: "late" })).toBe("unknown");
   });
 
   it("fails a call with AbortedError when its signal fires, already aborted or later", async () => {
     const calls = new PendingCalls();
-    await expect(calls.add("1", Buffer.from("peer"), "m", 1_000, [], AbortSignal.abort("why"))).rejects.toBeInstanceOf(AbortedError);
+    await expect(call(calls, PEER, AbortSignal.abort("why")).result).rejects.toBeInstanceOf(AbortedError);
     const controller = new AbortController();
-    const result = calls.add("2", Buffer.from("peer"), "m", 1_000, [], controller.signal);
+    const { result } = call(calls, PEER, controller.signal);
     controller.abort("stop");
     await expect(result).rejects.toBeInstanceOf(AbortedError);
     expect(calls.size).toBe(0);
+    expect(call(calls).id.readUInt32BE(0)).toBe(0); // the aborted calls gave their slots back
   });
 
   it("rejectAll fails one peer's calls or all of them", async () => {
     const calls = new PendingCalls();
-    const a = calls.add("1", Buffer.from("a"), "m", 1_000, []);
-    const b = calls.add("2", Buffer.from("b"), "m", 1_000, []);
+    const a = call(calls, Buffer.from("a")).result;
+    const b = call(calls, Buffer.from("b")).result;
     calls.rejectAll(() => new ClosedError("a went"), Buffer.from("a"));
     await expect(a).rejects.toThrow("a went");
     expect(calls.size).toBe(1);
