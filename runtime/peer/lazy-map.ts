@@ -76,5 +76,5 @@ export class LazyMap<K, V extends object> {
 
 const CLEARED: unique symbol = Symbol("cleared");
 
-/** Cleared entries kept before a sweep: their keys (a message id's 16-character string, a connection's key) are what they cost. */
+/** Cleared entries kept before a sweep: their keys (a connection's serial, an event's sequence number) are what they cost. */
 export const SWEEP_AFTER = 1024;

@@ -24,7 +24,7 @@ export type SettleOutcome = "settled" | "unknown" | "wrong-peer";
 /**
  * The table of outgoing calls: message id → the caller's promise and its
  * deadline (one timer per timeout length, not per call: see DeadlineLines).
- * `take` is the only way out of the table, so only the first of a reply, a
+ * `remove` is the only way out of the table, so only the first of a reply, a
  * timeout, an abort or `rejectAll` settles a call.
  *
  * A call lives in a slot of an array, and its message id names the slot in
