@@ -32,7 +32,8 @@ export type SettleOutcome = "settled" | "unknown" | "wrong-peer";
  * variant bits set): a reply finds its call by index and is matched on its
  * whole id, with no string made and no hash table touched per call. Freed
  * slots are used again, so the array reaches the most calls ever pending at
- * once (at most `limits.maxPendingCalls`) and allocates nothing after: a
+ * once (at most `limits.maxPendingCalls`, the reserved ones counted) and
+ * allocates nothing after: a
  * table that grew and was swept per thousand calls reallocated itself in
  * V8's old generation, where each allocation may start a full collection
  * (see the README's benchmarks, 64 KiB).
@@ -42,13 +43,14 @@ export class PendingCalls {
   private readonly slots: (PendingCall | null | undefined)[] = [];
   /** Free slots, the last freed on top. */
   private readonly free: number[] = [];
+  /** Slots in use: calls pending, and reserved ones (a call made while another's WORK is encoded counts that one). */
   private live = 0;
   private readonly deadlines = new DeadlineLines<Buffer>((id) => {
     const call = this.find(id);
     if (call !== undefined) this.reject(id, new TimeoutError(call.method, call.timeoutMs));
   });
 
-  /** How many calls await their reply. */
+  /** How many calls await their reply (with any whose WORK is being encoded). */
   get size(): number {
     return this.live;
   }
@@ -60,6 +62,7 @@ export class PendingCalls {
   newId(): Buffer {
     const slot = this.free.pop() ?? this.slots.length;
     this.slots[slot] = null;
+    this.live++;
     const id = newMessageId();
     id.writeUInt32BE(slot, 0);
     return id;
@@ -71,6 +74,7 @@ export class PendingCalls {
     if (this.slots[slot] !== null) return;
     this.slots[slot] = undefined;
     this.free.push(slot);
+    this.live--;
   }
 
   /**
@@ -86,11 +90,16 @@ export class PendingCalls {
         this.release(id);
         return reject(new AbortedError(method, signal.reason));
       }
-      const onAbort = signal && (() => this.reject(id, new AbortedError(method, signal.reason)));
-      signal?.addEventListener("abort", onAbort as () => void, { once: true });
-      const deadline = this.deadlines.set(id, timeoutMs);
-      this.slots[slot] = { id, method, peer, resolve, reject, timeoutMs, deadline, signal, onAbort, frames };
-      this.live++;
+      try {
+        const onAbort = signal && (() => this.reject(id, new AbortedError(method, signal.reason)));
+        signal?.addEventListener("abort", onAbort as () => void, { once: true });
+        const deadline = this.deadlines.set(id, timeoutMs);
+        this.slots[slot] = { id, method, peer, resolve, reject, timeoutMs, deadline, signal, onAbort, frames };
+      } catch (error) {
+        // Not an AbortSignal, say, from a caller without types: the call fails, and its slot is not lost.
+        this.release(id);
+        throw error;
+      }
     });
   }
 

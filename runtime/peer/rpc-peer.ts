@@ -201,8 +201,10 @@ export class RpcPeer implements PeerControl {
       return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : PseudError.from(error));
     }
     const result = this.pending.add(id, peer, method, timeoutMs, frames, options.signal);
+    // A call that settled already (its signal had fired) is not sent: its WORK would run for no one.
+    if (this.pending.framesOf(id) === undefined) return result;
     const sendDeadlineMs = Math.min(options.sendDeadlineMs ?? this.sendDeadlineMs ?? timeoutMs, timeoutMs);
-    this.transmit(id, frames, { deadline: Date.now() + sendDeadlineMs, waitForPeer });
+    this.transmit(id, frames, Date.now() + sendDeadlineMs, waitForPeer);
     return result;
   }
 
@@ -241,7 +243,7 @@ export class RpcPeer implements PeerControl {
   resend(id: Buffer): boolean {
     const frames = this.pending.framesOf(id);
     if (frames === undefined) return false;
-    this.transmit(id, [...frames], { deadline: Date.now() + (this.sendDeadlineMs ?? this.timeoutMs), waitForPeer: false });
+    this.transmit(id, [...frames], Date.now() + (this.sendDeadlineMs ?? this.timeoutMs), false);
     return true;
   }
 
@@ -281,12 +283,17 @@ export class RpcPeer implements PeerControl {
     });
   }
 
-  /** Sends a call's WORK; a WORK that cannot be sent fails its call. */
-  private transmit(id: Buffer, frames: Buffer[], policy: SendPolicy): void {
+  /**
+   * Sends a call's WORK; a WORK that cannot be sent fails its call. One that
+   * waits goes only while its call is pending: a call failed meanwhile (its
+   * peer lost, its time out) is not run after all, and no newcomer under the
+   * peer's routing id gets its arguments.
+   */
+  private transmit(id: Buffer, frames: Buffer[], deadline: number, waitForPeer: boolean): void {
     const done: SendDone = (error) => {
       if (error) this.pending.reject(id, error);
     };
-    this.socket.send(frames, policy, done);
+    this.socket.send(frames, { deadline, waitForPeer, stillWanted: () => this.pending.framesOf(id) !== undefined }, done);
   }
 
   private receive(frames: Buffer[]): void {
@@ -346,10 +353,10 @@ export class RpcPeer implements PeerControl {
     const outcome = this.dispatcher.dispatch(work, context);
     // A synchronous outcome is answered now, within this receive (the connection cannot have changed): the reply
     // leaves before the loop waits again.
-    if (!(outcome instanceof Promise)) return this.answer(envelope, id, work.method, outcome, admission.release);
+    if (!(outcome instanceof Promise)) return this.answer(envelope, connection, id, work.method, outcome, admission.release);
     outcome.then(
       (settled) => {
-        if (this.hooks.connectionOf(peer) === connection) return this.answer(envelope, id, work.method, settled, admission.release);
+        if (this.hooks.connectionOf(peer) === connection) return this.answer(envelope, connection, id, work.method, settled, admission.release);
         this.logger.debug("reply dropped: the connection that made the call has closed", { peer, method: work.method });
         admission.release();
       },
@@ -358,9 +365,9 @@ export class RpcPeer implements PeerControl {
   }
 
   /** Replies; the call's slot is released once ZeroMQ took the reply, or it was given up, or there was none to send. */
-  private answer(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, release: () => void): void {
+  private answer(envelope: Envelope, connection: number, id: Buffer, method: string, outcome: Outcome, release: () => void): void {
     try {
-      this.reply(envelope, id, method, outcome, release);
+      this.reply(envelope, connection, id, method, outcome, release);
     } catch (error) {
       this.answerFailed(envelope[0], method, error, release);
     }
@@ -372,12 +379,14 @@ export class RpcPeer implements PeerControl {
   }
 
   /**
-   * Encodes and sends the reply to a call whose connection the caller found
-   * still open; `after` runs once ZeroMQ took it or it was given up, or at
-   * once when the peer is closing. Throws only when not even an ERROR saying
-   * why the result cannot be sent can be encoded; `after` has not run then.
+   * Encodes and sends the reply to a call that came on `connection`, which
+   * the caller found still open; if the reply must wait (a full queue), it
+   * is given up once that connection is gone. `after` runs once ZeroMQ took
+   * it or it was given up, or at once when the peer is closing. Throws only
+   * when not even an ERROR saying why the result cannot be sent can be
+   * encoded; `after` has not run then.
    */
-  private reply(envelope: Envelope, id: Buffer, method: string, outcome: Outcome, after: () => void): void {
+  private reply(envelope: Envelope, connection: number, id: Buffer, method: string, outcome: Outcome, after: () => void): void {
     if (this.closed) {
       this.logger.debug("reply dropped: the peer is closed", { method });
       return after();
@@ -394,17 +403,18 @@ export class RpcPeer implements PeerControl {
     if (tooLarge !== undefined) {
       frames = this.frame(envelope, { type: "ERROR", id, failure: this.dispatcher.failureOf(valueError(`the result of ${method} cannot be sent: ${tooLarge}`)) });
     }
-    this.post(frames, message.type, this.replyPolicy(), after);
+    this.post(frames, message.type, this.replyPolicy(envelope[0], connection), after);
   }
 
   /**
-   * A reply waits for room in its caller's queue up to the reply deadline; a
-   * caller that is gone is not waited for. Replies that wait are
-   * still in flight, so a caller that stops reading holds at most
-   * `maxCallsInFlightPerPeer` of them.
+   * A reply waits for room in its caller's queue up to the reply deadline,
+   * and only while the connection the call came on is open: a caller that
+   * is gone is not waited for, and a newcomer under its routing id gets
+   * nothing of its. Replies that wait are still in flight, so a caller that
+   * stops reading holds at most `maxCallsInFlightPerPeer` of them.
    */
-  private replyPolicy(): SendPolicy {
-    return { deadline: Date.now() + this.replyDeadlineMs, waitForPeer: false };
+  private replyPolicy(peer: Buffer, connection: number): SendPolicy {
+    return { deadline: Date.now() + this.replyDeadlineMs, waitForPeer: false, stillWanted: () => this.hooks.connectionOf(peer) === connection };
   }
 
   private settle(peer: Buffer, message: Message, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): void {

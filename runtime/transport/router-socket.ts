@@ -73,6 +73,13 @@ export interface SendPolicy {
   readonly deadline: number;
   /** Whether a destination that is not connected (EHOSTUNREACH) is waited for until the deadline, or fails at once. */
   readonly waitForPeer: boolean;
+  /**
+   * Asked before each attempt after the first (from the queue, or a retry):
+   * false gives the message up. A message that waits outlives the
+   * connection it was meant for, and a routing id passes to whoever
+   * connects with it next: a reply, or a call, must not follow it there.
+   */
+  readonly stillWanted?: () => boolean;
 }
 
 /**
@@ -188,9 +195,9 @@ export class RouterSocket {
    * {@link ClosedError} when the socket closes first.
    */
   send(frames: Buffer[], policy: SendPolicy, done: SendDone): void {
-    if (this.closed) return laterFail(done, new ClosedError("socket is closed"));
+    if (this.closed) return this.tellLater(done, new ClosedError("socket is closed"));
     if (this.outstanding >= this.maxQueued) {
-      return laterFail(done, new OverloadedError(`the send queue holds ${this.outstanding} messages (limits.maxQueuedMessages): this one was not sent`));
+      return this.tellLater(done, new OverloadedError(`the send queue holds ${this.outstanding} messages (limits.maxQueuedMessages): this one was not sent`));
     }
     this.outstanding++;
     const item: Outgoing = { frames, policy, attempt: 0, done };
@@ -252,12 +259,18 @@ export class RouterSocket {
     this.draining = true;
     try {
       for (let item = this.queue.shift(); item !== undefined && !this.closed; item = this.queue.shift()) {
+        if (item.policy.stillWanted?.() === false) {
+          this.settle(item, new UnreachableError("the connection the message was meant for has closed"));
+          continue;
+        }
+        let failure: { error: unknown } | undefined;
         try {
           await this.sendNow(item.frames);
-          this.settle(item);
         } catch (error) {
-          this.sendFailed(item, error);
+          failure = { error };
         }
+        if (failure === undefined) this.settle(item);
+        else this.sendFailed(item, failure.error);
       }
     } finally {
       this.draining = false;
@@ -282,10 +295,24 @@ export class RouterSocket {
   /** The end of a message accepted by `send`: it no longer counts against the queue's bound, and its sender hears. */
   private settle(item: Outgoing, error?: Error): void {
     this.outstanding--;
+    this.tell(item.done, error);
+  }
+
+  /** A refusal told on a later turn, as one after an attempt would be: `done` never runs inside `send`. */
+  private tellLater(done: SendDone, error: Error): void {
+    queueMicrotask(() => this.tell(done, error));
+  }
+
+  /** Runs a sender's callback; what it throws (a logger that throws, say) is logged if it can be, and goes no further. */
+  private tell(done: SendDone, error: Error | undefined): void {
     try {
-      item.done(error);
+      done(error);
     } catch (thrown) {
-      this.logger.error("a send's callback threw", { error: thrown });
+      try {
+        this.logger.error("a send's callback threw", { error: thrown });
+      } catch {
+        // The logger threw too: nothing is left to tell.
+      }
     }
   }
 
@@ -311,11 +338,6 @@ function mechanismOptions(mechanism: ServerMechanism | ClientMechanism | undefin
     return mechanism.plain === true ? { plainServer: true } : { plainUsername: mechanism.plain.username, plainPassword: mechanism.plain.password };
   }
   return {};
-}
-
-/** A refusal told on a later turn, as one after an attempt would be: `done` never runs inside `send`. */
-function laterFail(done: SendDone, error: Error): void {
-  queueMicrotask(() => done(error));
 }
 
 function errorCode(error: unknown): string | undefined {

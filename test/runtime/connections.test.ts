@@ -126,4 +126,36 @@ describe("a reply goes only to the connection that made the call", () => {
     expect(first_).toMatchObject({ type: "OK", value: "pong" });
     expect(first_.id.equals(ping)).toBe(true);
   });
+
+  it("is given up, not sent, when it waited in the send queue and its caller left: a newcomer under the routing id gets none", async () => {
+    // Found by an outside review: the connection was checked once, before the reply went to the queue.
+    const logger = new RecordingLogger();
+    const server = closeAfter(new Server("svc", { logger, replyDeadlineMs: 10_000, limits: { sendHighWaterMark: 1 } }));
+    const big = "x".repeat(1 << 20);
+    server.register("secret", () => `the victim's ${big}`); // synchronous: replied to within the receive
+    server.register("ping", () => "pong");
+    const endpoint = await server.bind("tcp://127.0.0.1:*");
+    const routingId = "pseud:same-routing-id-000001";
+    const victim = new Dealer({ context, linger: 0, routingId, receiveHighWaterMark: 1 });
+    const ready = new Promise<void>((resolve) => victim.events.on("handshake", () => resolve()));
+    victim.connect(endpoint);
+    await ready;
+    for (let i = 0; i < 20; i++) {
+      await victim.send(["", ...encodeMessage({ type: "WORK", id: newMessageId(), work: { method: "secret", args: [], kwargs: {} } })]);
+    }
+    // The victim never reads: its replies fill the socket buffers, and the rest wait in the server's queue.
+    await expect.poll(() => server.load().queuedMessages, { timeout: 5_000 }).toBeGreaterThan(0);
+    const left = new Promise<void>((resolve) => server.once("peer:lost", () => resolve()));
+    victim.close();
+    await left;
+    const joined = new Promise<PeerInfo>((resolve) => server.once("peer:connected", resolve));
+    const newcomer = closeAfter(await handshaken(endpoint, routingId));
+    await joined;
+    const ping = newMessageId();
+    await newcomer.send(["", ...encodeMessage({ type: "WORK", id: ping, work: { method: "ping", args: [], kwargs: {} } })]);
+    const first = await nextMessage(newcomer); // had a waiting reply gone to the newcomer, it would come first
+    expect(first).toMatchObject({ type: "OK", value: "pong" });
+    expect(first.id.equals(ping)).toBe(true);
+    await expect.poll(() => server.load(), { timeout: 10_000 }).toMatchObject({ callsInFlight: 0, queuedMessages: 0 });
+  });
 });

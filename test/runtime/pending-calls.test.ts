@@ -23,8 +23,8 @@ describe("PendingCalls", () => {
     vi.useFakeTimers();
     const calls = new PendingCalls();
     const { id, result } = call(calls);
-    expect(calls.settle(id, PEER, { ok: true, value: 42 })).toBe("settled");
-    expect(calls.settle(id, PEER, { ok: true, value: 43 })).toBe("unknown");
+    expect(calls.settle(id, Buffer.from("peer"), { ok: true, value: 42 })).toBe("settled");
+    expect(calls.settle(id, Buffer.from("peer"), { ok: true, value: 43 })).toBe("unknown");
     vi.advanceTimersByTime(5_000);
     calls.rejectAll(() => new ClosedError("closed"));
     await expect(result).resolves.toBe(42);
@@ -36,7 +36,7 @@ describe("PendingCalls", () => {
     const calls = new PendingCalls();
     const { id, result } = call(calls);
     expect(calls.settle(id, Buffer.from("intruder"), { ok: true, value: "forged" })).toBe("wrong-peer");
-    expect(calls.settle(id, PEER, { ok: true, value: "real" })).toBe("settled");
+    expect(calls.settle(id, Buffer.from("peer"), { ok: true, value: "real" })).toBe("settled");
     await expect(result).resolves.toBe("real");
   });
 
@@ -45,12 +45,12 @@ describe("PendingCalls", () => {
     const { id, result } = call(calls);
     const twin = Buffer.from(id);
     twin[15] = (twin[15] as number) ^ 0xff; // the same slot, another id: a late reply to the slot's previous call
-    expect(calls.settle(twin, PEER, { ok: true, value: "stale" })).toBe("unknown");
+    expect(calls.settle(twin, Buffer.from("peer"), { ok: true, value: "stale" })).toBe("unknown");
     expect(calls.reject(twin, new ClosedError("no"))).toBe(false);
     const far = Buffer.alloc(16, 0xff); // slot 4,294,967,295
-    expect(calls.settle(far, PEER, { ok: true, value: "forged" })).toBe("unknown");
+    expect(calls.settle(far, Buffer.from("peer"), { ok: true, value: "forged" })).toBe("unknown");
     expect(calls.settle(Buffer.alloc(2), PEER, { ok: true, value: "short" })).toBe("unknown");
-    expect(calls.settle(id, PEER, { ok: true, value: "real" })).toBe("settled");
+    expect(calls.settle(id, Buffer.from("peer"), { ok: true, value: "real" })).toBe("settled");
     await expect(result).resolves.toBe("real");
   });
 
@@ -60,17 +60,31 @@ describe("PendingCalls", () => {
     const first = call(calls);
     const second = call(calls);
     expect([slotOf(first.id), slotOf(second.id)]).toEqual([0, 1]);
-    calls.settle(first.id, PEER, { ok: true, value: 1 });
+    calls.settle(first.id, Buffer.from("peer"), { ok: true, value: 1 });
     const third = call(calls);
     expect(slotOf(third.id)).toBe(0); // the freed slot, under a new id
     expect(third.id.equals(first.id)).toBe(false);
-    expect(calls.settle(first.id, PEER, { ok: true, value: "late" })).toBe("unknown");
+    expect(calls.settle(first.id, Buffer.from("peer"), { ok: true, value: "late" })).toBe("unknown");
     const unsent = calls.newId(); // reserved, then given back: its WORK could not be encoded
     expect(slotOf(unsent)).toBe(2);
     calls.release(unsent);
     expect(slotOf(call(calls).id)).toBe(2);
     calls.rejectAll(() => new ClosedError("done"));
     await expect(third.result).rejects.toThrow("done");
+  });
+
+  it("counts a reserved slot as pending, and gives it back when the call cannot be added", async () => {
+    const calls = new PendingCalls();
+    const outer = calls.newId(); // a WORK being encoded; a getter of its arguments makes another call
+    expect(calls.size).toBe(1);
+    const inner = call(calls);
+    expect(calls.size).toBe(2);
+    const notASignal = { aborted: false } as unknown as AbortSignal; // from a caller without types
+    await expect(calls.add(outer, PEER, "m", 1_000, [], notASignal)).rejects.toThrow(TypeError);
+    expect(calls.size).toBe(1);
+    expect(calls.newId().readUInt32BE(0)).toBe(outer.readUInt32BE(0)); // the slot came back
+    calls.rejectAll(() => new ClosedError("done"));
+    await expect(inner.result).rejects.toThrow("done");
   });
 
   it("gives uuid4 ids: random but for the slot, version and variant set", () => {
@@ -96,7 +110,7 @@ describe("PendingCalls", () => {
     expect(settled).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     await expect(result).rejects.toBeInstanceOf(TimeoutError);
-    expect(calls.settle(id, PEER, { ok: true, value: "late" })).toBe("unknown");
+    expect(calls.settle(id, Buffer.from("peer"), { ok: true, value: "late" })).toBe("unknown");
   });
 
   it("fails a call with AbortedError when its signal fires, already aborted or later", async () => {

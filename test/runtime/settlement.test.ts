@@ -93,6 +93,20 @@ describe("every call settles exactly once", () => {
     await expect(client.call("x", [], {}, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortedError);
   });
 
+  it("does not send a call whose signal had already fired: its WORK would run for no one", async () => {
+    const server = closeAfter(new Server("aborted", { logger: silentLogger }));
+    let charged = 0;
+    server.register("charge", () => ++charged);
+    server.register("ping", () => "pong");
+    const endpoint = await server.bind("tcp://127.0.0.1:*");
+    const client = closeAfter(new Client("aborted", { logger: silentLogger }));
+    client.connect(endpoint);
+    await client.call("ping");
+    await expect(client.call("charge", [], {}, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortedError);
+    await client.call("ping"); // one connection keeps the order: a charge sent before this ping would have run before it
+    expect(charged).toBe(0);
+  });
+
   it("fails pending calls with ClosedError on close(), and later calls too", async () => {
     const { endpoint } = await rawServer("closing");
     const client = new Client("closing", { logger: silentLogger });
