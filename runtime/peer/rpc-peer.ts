@@ -234,10 +234,14 @@ export class RpcPeer implements PeerControl {
    * go at once (its peer is gone, or not reading) is logged and dropped, so
    * that refusals and prompts to a peer that does not read never pile up in
    * the send queue; only replies to calls that ran, and calls, wait there.
+   * One queued behind those goes only to the connection it was meant for (a
+   * welcome names the identity bound to that connection).
    */
   send(envelope: Envelope, message: Message): void {
     if (this.closed) return;
-    this.post(this.frame(envelope, message), message.type, NOW_OR_NEVER);
+    const peer = envelope[0];
+    const connection = this.hooks.connectionOf(peer);
+    this.post(this.frame(envelope, message), message.type, { ...NOW_OR_NEVER, stillWanted: () => this.hooks.connectionOf(peer) === connection });
   }
 
   resend(id: Buffer): boolean {
