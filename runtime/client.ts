@@ -77,7 +77,7 @@ export class Client extends Endpoint<ClientEvents> implements Caller {
     const describePeer = (id: Buffer) =>
       id.equals(serverId) ? `server ${JSON.stringify(serverName)} at ${this.endpoints.join(", ") || "(no endpoint: call connect first)"}` : routingIdText(id);
     this.peer = new RpcPeer(
-      { probeRouter: true, routingId, logger, describePeer, ...this.security.socket },
+      { probeRouter: true, immediate: true, routingId, logger, describePeer, ...this.security.socket },
       { ...options, logger },
       {
         onPeerSeen: (id, heartbeat) => {

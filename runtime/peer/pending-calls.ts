@@ -86,17 +86,18 @@ export class PendingCalls {
     const slot = id.readUInt32BE(0);
     if (this.slots[slot] !== null) throw new Error(`message id ${id.toString("hex")} does not come from newId()`);
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        this.release(id);
-        return reject(new AbortedError(method, signal.reason));
-      }
       try {
+        if (signal?.aborted) {
+          this.release(id);
+          return reject(new AbortedError(method, signal.reason));
+        }
         const onAbort = signal && (() => this.reject(id, new AbortedError(method, signal.reason)));
         signal?.addEventListener("abort", onAbort as () => void, { once: true });
         const deadline = this.deadlines.set(id, timeoutMs);
         this.slots[slot] = { id, method, peer, resolve, reject, timeoutMs, deadline, signal, onAbort, frames };
       } catch (error) {
-        // Not an AbortSignal, say, from a caller without types: the call fails, and its slot is not lost.
+        // Not an AbortSignal (one whose `aborted` throws, say), from a caller without types: the call fails, and its
+        // slot is not lost.
         this.release(id);
         throw error;
       }

@@ -16,6 +16,13 @@ export interface RouterSocketOptions {
   /** ZMQ_PROBE_ROUTER: a client announces itself as soon as its connection is up. */
   readonly probeRouter?: boolean;
   /**
+   * ZMQ_IMMEDIATE, for a socket that connects out: messages go only to a
+   * completed connection, and what waits in a connection's pipe goes with
+   * it. Without it libzmq keeps the pipe of a connection it reconnects, and
+   * hands what was queued for the old server to the next one.
+   */
+  readonly immediate?: boolean;
+  /**
    * Tell connections from disconnections: ZMQ_ROUTER_NOTIFY delivers `[routing id, '']`
    * when a connection comes up, and ZMQ_DISCONNECT_MSG a message of this
    * socket's own secret when it goes, reported through
@@ -148,6 +155,7 @@ export class RouterSocket {
       ...(options.context === undefined ? {} : { context: options.context }),
       ...(options.routingId === undefined ? {} : { routingId: options.routingId }),
       ...(options.probeRouter ? { probeRouter: true } : {}),
+      ...(options.immediate ? { immediate: true } : {}),
       ...mechanismOptions(options.mechanism),
     });
     if (options.notify) {
@@ -259,7 +267,7 @@ export class RouterSocket {
     this.draining = true;
     try {
       for (let item = this.queue.shift(); item !== undefined && !this.closed; item = this.queue.shift()) {
-        if (item.policy.stillWanted?.() === false) {
+        if (!wanted(item.policy)) {
           this.settle(item, new UnreachableError("the connection the message was meant for has closed"));
           continue;
         }
@@ -338,6 +346,15 @@ function mechanismOptions(mechanism: ServerMechanism | ClientMechanism | undefin
     return mechanism.plain === true ? { plainServer: true } : { plainUsername: mechanism.plain.username, plainPassword: mechanism.plain.password };
   }
   return {};
+}
+
+/** Whether a waiting message should still go; a check that throws says no (the message is given up and told so, not lost). */
+function wanted(policy: SendPolicy): boolean {
+  try {
+    return policy.stillWanted?.() !== false;
+  } catch {
+    return false;
+  }
 }
 
 function errorCode(error: unknown): string | undefined {

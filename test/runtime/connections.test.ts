@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Context, Dealer } from "zeromq";
-import { type PeerInfo, Server, silentLogger } from "pseud";
-import { encodeMessage, newMessageId } from "pseud/protocol";
+import { Context, Dealer, Router } from "zeromq";
+import { Client, type PeerInfo, PeerLostError, Server, silentLogger } from "pseud";
+import { decodeFrames, encodeMessage, newMessageId } from "pseud/protocol";
 import { closeAfter, deferred, nextMessage, RecordingLogger } from "../helpers.js";
 import { openConnections } from "../tcp-state.js";
 
@@ -157,5 +157,40 @@ describe("a reply goes only to the connection that made the call", () => {
     expect(first).toMatchObject({ type: "OK", value: "pong" });
     expect(first.id.equals(ping)).toBe(true);
     await expect.poll(() => server.load(), { timeout: 10_000 }).toMatchObject({ callsInFlight: 0, queuedMessages: 0 });
+  });
+});
+
+describe("a client's calls go only to the server connection they were made for", () => {
+  it("never reach the next server on the endpoint once they failed with the lost one", async () => {
+    // Found by an outside review: libzmq kept the pipe of a connection it reconnects, and handed the WORKs queued
+    // for the first server to the second (3 of 60 calls, each already failed with PeerLostError).
+    const first = new Router({ routingId: "svc", linger: 0, receiveHighWaterMark: 1 });
+    await first.bind("tcp://127.0.0.1:*");
+    const endpoint = first.lastEndpoint as string;
+    const client = closeAfter(new Client("svc", { logger: silentLogger, heartbeat: { plugin: "none" }, timeoutMs: 30_000, limits: { sendHighWaterMark: 4 } }));
+    const up = new Promise<void>((resolve) => client.once("server:connected", () => resolve()));
+    client.connect(endpoint);
+    await up;
+    const big = "x".repeat(512 * 1024);
+    const calls = Array.from({ length: 60 }, (_, i) => client.call("work", [i, big]).catch((error: unknown) => error));
+    // The first server does not read: the socket's pipe fills, and the rest wait in the client's own queue.
+    await expect.poll(() => client.load().queuedMessages, { timeout: 5_000 }).toBeGreaterThan(0);
+    first.close();
+    for (const outcome of await Promise.all(calls)) expect(outcome).toBeInstanceOf(PeerLostError);
+    const second = new Router({ routingId: "svc", linger: 0 });
+    await second.bind(endpoint);
+    const ping = client.call("ping");
+    // One connection keeps the order of its messages: a WORK carried over from the first server would come first.
+    for (;;) {
+      const frames = await second.receive();
+      if (frames.length === 2) continue; // the client's probe
+      const decoded = decodeFrames(frames, undefined, 2);
+      expect(decoded).toMatchObject({ ok: true, message: { type: "WORK", work: { method: "ping" } } });
+      if (!decoded.ok) break;
+      await second.send([frames[0] as Buffer, "", ...encodeMessage({ type: "OK", id: decoded.message.id, value: "pong" })]);
+      break;
+    }
+    await expect(ping).resolves.toBe("pong");
+    second.close();
   });
 });

@@ -82,7 +82,11 @@ describe("PendingCalls", () => {
     const notASignal = { aborted: false } as unknown as AbortSignal; // from a caller without types
     await expect(calls.add(outer, PEER, "m", 1_000, [], notASignal)).rejects.toThrow(TypeError);
     expect(calls.size).toBe(1);
-    expect(calls.newId().readUInt32BE(0)).toBe(outer.readUInt32BE(0)); // the slot came back
+    const again = calls.newId();
+    expect(again.readUInt32BE(0)).toBe(outer.readUInt32BE(0)); // the slot came back
+    const throwing = { get aborted(): boolean { throw new Error("boom"); } } as unknown as AbortSignal;
+    await expect(calls.add(again, PEER, "m", 1_000, [], throwing)).rejects.toThrow("boom");
+    expect(calls.size).toBe(1); // only `inner`
     calls.rejectAll(() => new ClosedError("done"));
     await expect(inner.result).rejects.toThrow("done");
   });
