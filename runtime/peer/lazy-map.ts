@@ -15,6 +15,11 @@
  * one call in flight, a client made 14–20 full collections per 1,000 calls
  * with Maps, 5–7 without (a raw zeromq.js echo: 4–5; see the README's
  * benchmarks).
+ *
+ * With a fresh key per entry (an event's sequence number), the table still
+ * grows back after each sweep, once per thousand or so entries; where keys
+ * can be used again, an array of slots avoids even that (see PendingCalls).
+ * With keys that come back (a connection's serial) it never grows.
  */
 export class LazyMap<K, V extends object> {
   /** A cleared entry's value is {@link CLEARED}: one look-up tells an absent key, a cleared one and a live one apart. */

@@ -241,7 +241,7 @@ export class RpcPeer implements PeerControl {
     if (this.closed) return;
     const peer = envelope[0];
     const connection = this.hooks.connectionOf(peer);
-    this.post(this.frame(envelope, message), message.type, { ...NOW_OR_NEVER, stillWanted: () => this.hooks.connectionOf(peer) === connection });
+    this.post(this.frame(envelope, message), message.type, { ...NOW_OR_NEVER, stillWanted: () => this.stillOn(peer, connection) });
   }
 
   resend(id: Buffer): boolean {
@@ -360,7 +360,7 @@ export class RpcPeer implements PeerControl {
     if (!(outcome instanceof Promise)) return this.answer(envelope, connection, id, work.method, outcome, admission.release);
     outcome.then(
       (settled) => {
-        if (this.hooks.connectionOf(peer) === connection) return this.answer(envelope, connection, id, work.method, settled, admission.release);
+        if (this.stillOn(peer, connection)) return this.answer(envelope, connection, id, work.method, settled, admission.release);
         this.logger.debug("reply dropped: the connection that made the call has closed", { peer, method: work.method });
         admission.release();
       },
@@ -418,7 +418,12 @@ export class RpcPeer implements PeerControl {
    * stops reading holds at most `maxCallsInFlightPerPeer` of them.
    */
   private replyPolicy(peer: Buffer, connection: number): SendPolicy {
-    return { deadline: Date.now() + this.replyDeadlineMs, waitForPeer: false, stillWanted: () => this.hooks.connectionOf(peer) === connection };
+    return { deadline: Date.now() + this.replyDeadlineMs, waitForPeer: false, stillWanted: () => this.stillOn(peer, connection) };
+  }
+
+  /** Whether `peer` still names `connection`: a routing id passes to whoever connects with it after the connection closes. */
+  private stillOn(peer: Buffer, connection: number | undefined): boolean {
+    return this.hooks.connectionOf(peer) === connection;
   }
 
   private settle(peer: Buffer, message: Message, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): void {
