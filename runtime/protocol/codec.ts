@@ -1,6 +1,6 @@
 import { Decoder, decodeTimestampExtension, Encoder, type EncoderOptions, EXT_TIMESTAMP, ExtData, type ExtensionCodecType, encodeTimestampExtension } from "@msgpack/msgpack";
 import { EncodeError, ProtocolError } from "../errors.js";
-import { DEFAULT_DECODE_LIMITS, type DecodeLimits, scanBody } from "./decode-limits.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits, SAW_BYTES, SAW_INT64, scanBody } from "./decode-limits.js";
 
 /**
  * msgpack as pseud peers speak it (PROTOCOL.md, "Encoding facts"): str ↔
@@ -180,12 +180,13 @@ function toBigIntForm(value: unknown): unknown {
  * msgpack library's own error for bytes that are not msgpack.
  */
 export function decodeValue(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): unknown {
-  const { hasInt64 } = scanBody(bytes, limits);
-  // A plain view over the same memory, so bin values decode as Uint8Array, not Buffer (no copy).
-  const view = Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+  const seen = scanBody(bytes, limits);
+  // Bin and ext values decode as views of the memory decoded: of a plain Uint8Array over the same memory, so
+  // that they are Uint8Array, not Buffer (no copy). A body without them needs no such view.
+  const view = seen & SAW_BYTES && Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
   const value = decoder.decode(view);
   // int64/uint64 decode as bigint; those in the safe range become numbers again.
-  return hasInt64 ? numbersWhereSafe(value) : value;
+  return seen & SAW_INT64 ? numbersWhereSafe(value) : value;
 }
 
 /** Replaces, in place, bigints within ±(2^53 − 1) by numbers; the value was just decoded and is ours. */

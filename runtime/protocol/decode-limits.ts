@@ -64,11 +64,18 @@ const PAYLOAD = 1;
 const ARRAY = 2;
 const MAP = 3;
 
-/** What the scan learnt on the way. */
-export interface ScanResult {
-  /** An int64 or uint64 was seen: the decoded value may hold bigints that fit a number. */
-  readonly hasInt64: boolean;
-}
+/** scanBody saw an int64 or uint64: the decoded value may hold bigints that fit a number. */
+export const SAW_INT64 = 1;
+/** scanBody saw a bin or an extension: the decoded value holds views of the body's memory. */
+export const SAW_BYTES = 2;
+
+/**
+ * The `left` of each enclosing array or map during a scan, outermost first.
+ * One array for every scan (a scan runs to its end or throws, and calls
+ * nothing that could start another): a body received costs no allocation
+ * here. It grows to the deepest nesting scanned, within `maxDepth`.
+ */
+const outer: number[] = [];
 
 /**
  * Walks one msgpack value's headers without decoding it, and throws
@@ -76,18 +83,18 @@ export interface ScanResult {
  * header that declares more than the bytes left or the limits allow, nesting
  * deeper than `limits.maxDepth`, a truncated value, trailing bytes, the
  * unused byte 0xc1. Costs O(bytes) time and O(depth) memory, whatever the
- * headers declare; what passes decodes in O(bytes) too.
+ * headers declare; what passes decodes in O(bytes) too. Returns what the
+ * decoder must know of: {@link SAW_INT64} and {@link SAW_BYTES}, or'd.
  */
-export function scanBody(bytes: Uint8Array, limits: DecodeLimits): ScanResult {
+export function scanBody(bytes: Uint8Array, limits: DecodeLimits): number {
   const end = bytes.length;
   const { maxDepth, maxArrayLength, maxMapLength, maxStrLength, maxBinLength, maxExtLength } = limits;
   /** Values still to read in the innermost open array or map (a map's entry is two); at first, the one top-level value. */
   let left = 1;
-  /** The `left` of each enclosing array or map, outermost first; `depth` of them are in use. */
-  const outer: number[] = [];
+  /** Entries of `outer` in use. */
   let depth = 0;
   let pos = 0;
-  let hasInt64 = false;
+  let seen = 0;
   // One loop, small integers only, the commonest heads first: this runs over every body received.
   for (;;) {
     if (pos >= end) throw bad(`it ends at offset ${pos}, where a value should start`);
@@ -119,7 +126,7 @@ export function scanBody(bytes: Uint8Array, limits: DecodeLimits): ScanResult {
           case 0xcd: case 0xd1: pos += 3; break; // (u)int 16
           case 0xce: case 0xd2: case 0xca: pos += 5; break; // (u)int 32, float 32
           case 0xcb: pos += 9; break; // float 64
-          case 0xcf: case 0xd3: hasInt64 = true; pos += 9; break; // (u)int 64
+          case 0xcf: case 0xd3: seen |= SAW_INT64; pos += 9; break; // (u)int 64
           case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: // fixext 1…16: type byte, then 2^(head − 0xd4) bytes
             kind = PAYLOAD;
             header = 2;
@@ -142,6 +149,7 @@ export function scanBody(bytes: Uint8Array, limits: DecodeLimits): ScanResult {
         const max = head >= 0xd9 ? maxStrLength : head <= 0xc6 ? maxBinLength : maxExtLength;
         if (length > max) throw bad(`${payloadName(head)} of ${length} bytes at offset ${start} is over the limit of ${max}`);
         if (length > end - pos - header) throw bad(`${payloadName(head)} of ${length} bytes at offset ${start} runs past the body's end`);
+        if (head < 0xd9) seen |= SAW_BYTES; // bin, ext and fixext: below the str heads
         pos += header + length;
       } else if (kind !== FIXED) {
         pos += header;
@@ -163,7 +171,7 @@ export function scanBody(bytes: Uint8Array, limits: DecodeLimits): ScanResult {
     while (--left === 0) {
       if (depth === 0) {
         if (pos !== end) throw bad(`${end - pos} bytes follow the value`);
-        return { hasInt64 };
+        return seen;
       }
       left = outer[--depth] as number;
     }

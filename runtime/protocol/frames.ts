@@ -69,8 +69,12 @@ const EMPTY = Buffer.alloc(0);
  * Throws {@link EncodeError} when a value in the body cannot be encoded.
  */
 export function encodeMessage(message: Message, envelope: readonly Buffer[] = []): Buffer[] {
+  const body = encodeBody(message);
+  const type = TYPE_FRAMES[message.type];
+  // An array of its final length from the start (a slice that grows by four would be allocated twice).
+  if (envelope.length === 2) return [envelope[0] as Buffer, envelope[1] as Buffer, VERSION_V1, message.id, type, body];
   const frames = envelope.slice();
-  frames.push(VERSION_V1, message.id, TYPE_FRAMES[message.type], encodeBody(message));
+  frames.push(VERSION_V1, message.id, type, body);
   return frames;
 }
 

@@ -83,6 +83,17 @@ describe("msgpack codec", () => {
     }
   });
 
+  it("decodes bin values as plain Uint8Array views, from a Buffer body too (what the socket gives)", () => {
+    const plain = (value: unknown) => Object.getPrototypeOf(value) === Uint8Array.prototype;
+    const body = Buffer.from(encodeValue(["text", { bytes: Uint8Array.of(1, 2, 3) }, Uint8Array.of(4)]));
+    const [text, nested, top] = decodeValue(body) as [string, { bytes: Uint8Array }, Uint8Array];
+    expect(text).toBe("text");
+    expect(plain(nested.bytes) && plain(top)).toBe(true);
+    expect([...nested.bytes, ...top]).toEqual([1, 2, 3, 4]);
+    const ext = decodeValue(Buffer.from(encodeValue(new ExtData(7, Uint8Array.of(1, 2))))) as ExtData;
+    expect(plain(ext.data)).toBe(true);
+  });
+
   it("passes other extension types through as ExtData", () => {
     const value = roundTrip(new ExtData(7, Uint8Array.of(1, 2)));
     expect(value).toBeInstanceOf(ExtData);
