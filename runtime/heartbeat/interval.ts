@@ -14,6 +14,10 @@ interface Watched {
   peerIntervalMs: number | undefined;
   /** Declared lost; kept, rhythm and all, so that a peer that comes back is held to its deadline at once. */
   lost: boolean;
+  /** Watched through `watch()`: a peer this one connected to (a client's server), whose HEARTBEATs it answers. */
+  follows: boolean;
+  /** When this plugin last sent it a HEARTBEAT. */
+  lastSent: number;
 }
 
 /**
@@ -30,6 +34,18 @@ interface Watched {
  * declared lost stays known, with its rhythm, until the host forgets it (its
  * connection closed): if it speaks again it is watched again at once, so its
  * next stop is found like its first.
+ *
+ * A peer this one connected to (`watch`: a client's server) that heartbeats
+ * is answered: its HEARTBEAT gets ours at once, and the sweep sends it one
+ * only when it has not prompted one within an interval. So a server's
+ * clients heartbeat right after its sweep, all together, and it reads them
+ * in a few wake-ups of its threads instead of one per client spread over
+ * the interval (see the README, heartbeats at scale); one message each way
+ * per interval still. An answer comes half an interval after our last
+ * HEARTBEAT at the soonest, and later for a peer that heartbeats faster than
+ * we do, so our rate stays about one per interval; the peers we did not
+ * connect to are never answered (but for a newcomer's first HEARTBEAT),
+ * so two peers never answer each other back and forth.
  *
  * Silence is measured on this process's running time: a sweep that comes a
  * whole interval late or more (this process was stopped, or its event loop
@@ -65,26 +81,27 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     let entry = this.watched.get(key);
     if (entry === undefined) {
       if (!heartbeat) return;
-      entry = this.add(key, peer); // a peer that heartbeats: heartbeat it back at once
+      entry = this.add(key, peer, false); // a peer that heartbeats: heartbeat it back at once
     }
     entry.lastSeen = now;
-    if (entry.lost) {
-      // Back: the gap across its silence is no rhythm, so its last rhythm stands.
-      entry.lost = false;
-      if (heartbeat) entry.lastHeartbeat = now;
-      return;
-    }
-    if (heartbeat) {
-      if (entry.lastHeartbeat !== undefined) entry.peerIntervalMs = now - entry.lastHeartbeat;
-      entry.lastHeartbeat = now;
-    }
+    const wasLost = entry.lost;
+    // Any message brings a lost peer back; the gap across its silence is no rhythm, so its last rhythm stands.
+    entry.lost = false;
+    if (!heartbeat) return;
+    if (!wasLost && entry.lastHeartbeat !== undefined) entry.peerIntervalMs = now - entry.lastHeartbeat;
+    entry.lastHeartbeat = now;
+    if (entry.follows && now - entry.lastSent >= this.answerGap(entry)) this.send(entry, now);
   }
 
   watch(peer: Buffer): void {
     const key = peer.toString("latin1");
     const entry = this.watched.get(key);
-    if (entry === undefined) this.add(key, peer);
-    else if (entry.lost) {
+    if (entry === undefined) {
+      this.add(key, peer, true);
+      return;
+    }
+    entry.follows = true;
+    if (entry.lost) {
       entry.lost = false;
       entry.lastSeen = Date.now();
     }
@@ -99,11 +116,27 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     this.watched.clear();
   }
 
-  private add(key: string, peer: Buffer): Watched {
-    const entry: Watched = { peer: Buffer.from(peer), lastSeen: Date.now(), lastHeartbeat: undefined, peerIntervalMs: undefined, lost: false };
+  private add(key: string, peer: Buffer, follows: boolean): Watched {
+    const now = Date.now();
+    const entry: Watched = { peer: Buffer.from(peer), lastSeen: now, lastHeartbeat: undefined, peerIntervalMs: undefined, lost: false, follows, lastSent: now };
     this.watched.set(key, entry);
-    this.host?.send(entry.peer);
+    this.send(entry, now);
     return entry;
+  }
+
+  private send(entry: Watched, now: number): void {
+    entry.lastSent = now;
+    this.host?.send(entry.peer);
+  }
+
+  /** How long after our last HEARTBEAT to a peer we follow its next one is answered: half an interval, or until our next is nearly due. */
+  private answerGap(entry: Watched): number {
+    return Math.max(this.intervalMs / 2, this.intervalMs - (entry.peerIntervalMs ?? this.intervalMs));
+  }
+
+  /** Whether a followed peer's prompts make the sweep's HEARTBEAT needless: it heartbeats, and ours went within the interval. */
+  private prompted(entry: Watched, now: number): boolean {
+    return entry.follows && entry.lastHeartbeat !== undefined && now - entry.lastSent < this.intervalMs;
   }
 
   /** One pass over every watched peer: the only timer, whatever the number of peers. */
@@ -114,7 +147,7 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     for (const entry of this.watched.values()) {
       if (entry.lost) {
         // Still heartbeated: if both sides declared each other lost (a partition of a connection that stayed open), the first to hear the other brings it back.
-        this.host?.send(entry.peer);
+        this.send(entry, now);
         continue;
       }
       if (late >= this.intervalMs) credit(entry, late, now); // a stall, not a timer's usual lateness
@@ -122,8 +155,8 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
       if (rhythm !== undefined && now - entry.lastSeen > Math.max(this.intervalMs, rhythm) * this.maxMissed) {
         entry.lost = true;
         this.host?.lost(entry.peer);
-      } else {
-        this.host?.send(entry.peer);
+      } else if (!this.prompted(entry, now)) {
+        this.send(entry, now);
       }
     }
   }

@@ -31,6 +31,17 @@ function heartbeats(plugin: IntervalHeartbeat, every: number, times: number) {
   }
 }
 
+/** Like started(), with the times (ms after start) at which HEARTBEATs went. */
+function timed() {
+  vi.useFakeTimers();
+  const plugin = new IntervalHeartbeat(INTERVAL, MAX_MISSED);
+  const t0 = Date.now();
+  const at: number[] = [];
+  const lost: string[] = [];
+  plugin.start({ send: () => at.push(Date.now() - t0), lost: (id) => lost.push(id.toString()) });
+  return { plugin, at, lost };
+}
+
 describe("IntervalHeartbeat", () => {
   it("finds a peer that stopped after more than maxMissed of its intervals, and within maxMissed + 1", () => {
     const { plugin, lost } = started();
@@ -120,6 +131,56 @@ describe("IntervalHeartbeat", () => {
     expect(sent).toHaveLength(2_000); // each answered at once, then one sweep over all
     plugin.stop();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("answers the HEARTBEATs of a peer it connected to, one per interval, and its own sweep sends none meanwhile", () => {
+    const { plugin, at } = timed();
+    plugin.watch(peer); // a client's server
+    vi.advanceTimersByTime(INTERVAL / 2); // the server's sweeps fall half an interval after ours
+    for (let i = 0; i < 10; i++) {
+      plugin.alive(peer, true);
+      vi.advanceTimersByTime(INTERVAL);
+    }
+    // So a server's clients heartbeat right after its sweep, together.
+    expect(at).toEqual([0, 50, 150, 250, 350, 450, 550, 650, 750, 850, 950]);
+  });
+
+  it("heartbeats on its own sweep a peer it connected to that stops prompting it", () => {
+    const { plugin, at, lost } = timed();
+    plugin.watch(peer);
+    vi.advanceTimersByTime(INTERVAL / 2);
+    for (let i = 0; i < 3; i++) {
+      plugin.alive(peer, true);
+      vi.advanceTimersByTime(INTERVAL);
+    }
+    const before = at.length;
+    vi.advanceTimersByTime(4 * INTERVAL);
+    // The last answer went at 250: the sweep at 300 skips it (within the interval), the one at 400 sends; the one at
+    // 500 finds it silent for more than MAX_MISSED of its intervals and declares it lost, and the next ones still
+    // heartbeat it, as any lost peer.
+    expect(at.slice(before)).toEqual([400, 600, 700]);
+    expect(lost).toEqual(["peer"]);
+  });
+
+  it("answers a peer that heartbeats faster than it does about once per interval, not each time", () => {
+    const { plugin, at } = timed();
+    plugin.watch(peer);
+    for (let i = 0; i < 100; i++) {
+      vi.advanceTimersByTime(INTERVAL / 10);
+      plugin.alive(peer, true);
+    }
+    // Its rhythm is a tenth of ours: an answer once our next is 90% due.
+    expect(at).toEqual([0, 90, 180, 270, 360, 450, 540, 630, 720, 810, 900, 990]);
+  });
+
+  it("never answers a peer that connected to it, past its first HEARTBEAT: it heartbeats it on its sweep", () => {
+    const { plugin, at } = timed();
+    vi.advanceTimersByTime(INTERVAL / 2);
+    for (let i = 0; i < 5; i++) {
+      plugin.alive(peer, true); // a client's HEARTBEAT, half an interval after our sweeps
+      vi.advanceTimersByTime(INTERVAL);
+    }
+    expect(at).toEqual([50, 100, 200, 300, 400, 500]);
   });
 
   it("refuses settings that cannot work", () => {
