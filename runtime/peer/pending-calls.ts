@@ -1,5 +1,6 @@
 import { AbortedError, TimeoutError } from "../errors.js";
 import { newMessageId } from "../protocol/message-id.js";
+import { sameBytes } from "../protocol/same-bytes.js";
 import { type Deadline, DeadlineLines } from "./deadline-lines.js";
 
 interface PendingCall {
@@ -108,7 +109,7 @@ export class PendingCalls {
   settle(id: Buffer, peer: Buffer, outcome: { ok: true; value: unknown } | { ok: false; error: Error }): SettleOutcome {
     const call = this.find(id);
     if (call === undefined) return "unknown";
-    if (!call.peer.equals(peer)) return "wrong-peer";
+    if (!sameBytes(call.peer, peer)) return "wrong-peer";
     this.remove(call);
     if (outcome.ok) call.resolve(outcome.value);
     else call.reject(outcome.error);
@@ -137,7 +138,7 @@ export class PendingCalls {
   /** Fails every pending call (on close), or those sent to one peer (when it is lost). */
   rejectAll(makeError: () => Error, peer?: Buffer): void {
     for (const call of this.slots) {
-      if (call && (peer === undefined || call.peer.equals(peer))) this.reject(call.id, makeError());
+      if (call && (peer === undefined || sameBytes(call.peer, peer))) this.reject(call.id, makeError());
     }
   }
 
@@ -145,7 +146,7 @@ export class PendingCalls {
   private find(id: Buffer): PendingCall | undefined {
     if (id.length < 4) return undefined;
     const call = this.slots[id.readUInt32BE(0)];
-    return call && call.id.equals(id) ? call : undefined;
+    return call && sameBytes(call.id, id) ? call : undefined;
   }
 
   private remove(call: PendingCall): void {

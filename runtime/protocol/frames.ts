@@ -1,6 +1,7 @@
 import { ProtocolError, type ProtocolFault } from "../errors.js";
 import { decodeValue, encodeValue } from "./codec.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "./decode-limits.js";
+import { sameBytes } from "./same-bytes.js";
 import {
   MESSAGE_ID_LENGTH,
   MESSAGE_TYPES,
@@ -116,7 +117,7 @@ export function decodeFrames(frames: readonly Buffer[], limits: DecodeLimits = D
   const id = frames[start + 1] as Buffer;
   const typeFrame = frames[start + 2] as Buffer;
   const body = frames[start + 3] as Buffer;
-  if (!version.equals(VERSION_V1)) return fail("VERSION", `unsupported version frame ${preview(version)}`);
+  if (!sameBytes(version, VERSION_V1)) return fail("VERSION", `unsupported version frame ${preview(version)}`);
   const type = typeFrame.length === 1 ? TYPE_BY_BYTE.get(typeFrame[0] as number) : undefined;
   if (type === undefined) return fail("TYPE", `unknown message type ${preview(typeFrame)}`);
   if (type !== "HEARTBEAT" && id.length !== MESSAGE_ID_LENGTH)

@@ -53,6 +53,8 @@ describe("frames", () => {
     ["three frames", [V1, id, byte(0x03)], "FRAME_COUNT"],
     ["five frames", [V1, id, byte(0x03), packed(["m", [], {}]), Buffer.alloc(0)], "FRAME_COUNT"],
     ["version v2", [Buffer.from("v2"), id, byte(0x03), packed(["m", [], {}])], "VERSION"],
+    ["version v (v1's first byte only)", [Buffer.from("v"), id, byte(0x03), packed(["m", [], {}])], "VERSION"],
+    ["version v10 (v1 and more)", [Buffer.from("v10"), id, byte(0x03), packed(["m", [], {}])], "VERSION"],
     ["type byte 0x42", [V1, id, byte(0x42), packed(["m", [], {}])], "TYPE"],
     ["two-byte type", [V1, id, Buffer.of(0x03, 0x03), packed(["m", [], {}])], "TYPE"],
     ["15-byte id", [V1, id.subarray(1), byte(0x03), packed(["m", [], {}])], "MESSAGE_ID"],
