@@ -18,6 +18,8 @@ interface Watched {
   follows: boolean;
   /** When this plugin last sent it a HEARTBEAT. */
   lastSent: number;
+  /** That HEARTBEAT answered one of the peer's (the sweep leaves the peer to its prompts while this holds). */
+  answered: boolean;
 }
 
 /**
@@ -35,17 +37,20 @@ interface Watched {
  * connection closed): if it speaks again it is watched again at once, so its
  * next stop is found like its first.
  *
- * A peer this one connected to (`watch`: a client's server) that heartbeats
- * is answered: its HEARTBEAT gets ours at once, and the sweep sends it one
- * only when it has not prompted one within an interval. So a server's
+ * A peer this one connected to (`watch`: a client's server) is answered:
+ * its HEARTBEAT gets ours at once, and the sweep sends it none while our
+ * last was such an answer and went within the interval. So a server's
  * clients heartbeat right after its sweep, all together, and it reads them
- * in a few wake-ups of its threads instead of one per client spread over
- * the interval (see the README, heartbeats at scale); one message each way
- * per interval still. An answer comes half an interval after our last
- * HEARTBEAT at the soonest, and later for a peer that heartbeats faster than
- * we do, so our rate stays about one per interval; the peers we did not
- * connect to are never answered (but for a newcomer's first HEARTBEAT),
- * so two peers never answer each other back and forth.
+ * in a few wake-ups of its threads instead of one per client spread over the
+ * interval (see the README, heartbeats at scale). An answer goes half an
+ * interval after our last HEARTBEAT at the soonest, and once ours is nearly
+ * due to a peer that heartbeats faster than we do: one per interval to a
+ * peer of our rhythm, at most two to one whose interval is between half ours
+ * and ours. The peers we did not connect to are never answered (but for a
+ * newcomer's first HEARTBEAT), so two peers never answer each other back and
+ * forth. The price: after a HEARTBEAT of the followed peer that was lost or
+ * late, ours comes as much later (an interval at most), and that peer holds
+ * us to the longer gap for one deadline.
  *
  * Silence is measured on this process's running time: a sweep that comes a
  * whole interval late or more (this process was stopped, or its event loop
@@ -90,7 +95,7 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     if (!heartbeat) return;
     if (!wasLost && entry.lastHeartbeat !== undefined) entry.peerIntervalMs = now - entry.lastHeartbeat;
     entry.lastHeartbeat = now;
-    if (entry.follows && now - entry.lastSent >= this.answerGap(entry)) this.send(entry, now);
+    if (entry.follows && this.since(entry, now) >= this.answerGap(entry)) this.send(entry, now, true);
   }
 
   watch(peer: Buffer): void {
@@ -118,15 +123,22 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
 
   private add(key: string, peer: Buffer, follows: boolean): Watched {
     const now = Date.now();
-    const entry: Watched = { peer: Buffer.from(peer), lastSeen: now, lastHeartbeat: undefined, peerIntervalMs: undefined, lost: false, follows, lastSent: now };
+    const entry: Watched = { peer: Buffer.from(peer), lastSeen: now, lastHeartbeat: undefined, peerIntervalMs: undefined, lost: false, follows, lastSent: now, answered: false };
     this.watched.set(key, entry);
     this.send(entry, now);
     return entry;
   }
 
-  private send(entry: Watched, now: number): void {
+  private send(entry: Watched, now: number, answer = false): void {
     entry.lastSent = now;
+    entry.answered = answer;
     this.host?.send(entry.peer);
+  }
+
+  /** Ms since our last HEARTBEAT to a peer; a wall clock stepped back since makes it long ago, so that no peer falls silent for the step. */
+  private since(entry: Watched, now: number): number {
+    const ms = now - entry.lastSent;
+    return ms < 0 ? Number.POSITIVE_INFINITY : ms;
   }
 
   /** How long after our last HEARTBEAT to a peer we follow its next one is answered: half an interval, or until our next is nearly due. */
@@ -134,9 +146,9 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     return Math.max(this.intervalMs / 2, this.intervalMs - (entry.peerIntervalMs ?? this.intervalMs));
   }
 
-  /** Whether a followed peer's prompts make the sweep's HEARTBEAT needless: it heartbeats, and ours went within the interval. */
+  /** Whether the sweep leaves a peer to its prompts: our last HEARTBEAT to it answered one of its, within the interval. */
   private prompted(entry: Watched, now: number): boolean {
-    return entry.follows && entry.lastHeartbeat !== undefined && now - entry.lastSent < this.intervalMs;
+    return entry.answered && this.since(entry, now) < this.intervalMs;
   }
 
   /** One pass over every watched peer: the only timer, whatever the number of peers. */

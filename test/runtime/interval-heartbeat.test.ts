@@ -162,6 +162,35 @@ describe("IntervalHeartbeat", () => {
     expect(lost).toEqual(["peer"]);
   });
 
+  it("keeps heartbeating a peer it connected to when the wall clock steps back (an NTP step, a VM resumed)", () => {
+    const { plugin, at } = timed();
+    plugin.watch(peer);
+    vi.advanceTimersByTime(INTERVAL / 2);
+    for (let i = 0; i < 3; i++) {
+      plugin.alive(peer, true);
+      vi.advanceTimersByTime(INTERVAL);
+    }
+    vi.setSystemTime(Date.now() - 10 * INTERVAL); // timers keep their delays; Date.now() is a second behind
+    const before = at.length;
+    for (let i = 0; i < 10; i++) {
+      plugin.alive(peer, true);
+      vi.advanceTimersByTime(INTERVAL);
+    }
+    expect(at.length - before).toBeGreaterThanOrEqual(10); // no interval without one (the first has two)
+  });
+
+  it("only an answer spares the next sweep: one of its own sweeps that the clock measures a ms short still sends", () => {
+    const { plugin, at } = timed();
+    plugin.watch(peer);
+    vi.advanceTimersByTime(INTERVAL / 2);
+    plugin.alive(peer, true); // answered at 50; then the peer falls quiet
+    vi.advanceTimersByTime(INTERVAL * 1.5); // the sweep at 100 skips it, the one at 200 sends
+    expect(at).toEqual([0, 50, 200]);
+    vi.setSystemTime(Date.now() - 1); // the next sweep comes 99 ms after the last, by Date.now()
+    vi.advanceTimersByTime(INTERVAL);
+    expect(at).toHaveLength(4);
+  });
+
   it("answers a peer that heartbeats faster than it does about once per interval, not each time", () => {
     const { plugin, at } = timed();
     plugin.watch(peer);
