@@ -39,7 +39,8 @@ interface Watched {
  *
  * A peer this one connected to (`watch`: a client's server) is answered:
  * its HEARTBEAT gets ours at once, and the sweep sends it none while our
- * last was such an answer and went within the interval. So a server's
+ * last was such an answer within the interval, or while its next is about
+ * to come (see `prompted`). So a server's
  * clients heartbeat right after its sweep, all together, and it reads them
  * in a few wake-ups of its threads instead of one per client spread over the
  * interval (see the README, heartbeats at scale). An answer goes half an
@@ -146,9 +147,21 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     return Math.max(this.intervalMs / 2, this.intervalMs - (entry.peerIntervalMs ?? this.intervalMs));
   }
 
-  /** Whether the sweep leaves a peer to its prompts: our last HEARTBEAT to it answered one of its, within the interval. */
+  /**
+   * Whether the sweep leaves a followed peer to its prompts: our last
+   * HEARTBEAT to it answered one of its, within the interval; or, by its
+   * rhythm, its next comes within half an interval and will be answered (so
+   * a client whose sweep falls just before its server's moves to the
+   * server's). A prompt that then does not come (lost, late) leaves the
+   * next sweep to send.
+   */
   private prompted(entry: Watched, now: number): boolean {
-    return entry.answered && this.since(entry, now) < this.intervalMs;
+    if (!entry.follows) return false;
+    const since = this.since(entry, now);
+    if (entry.answered && since < this.intervalMs) return true;
+    if (entry.lastHeartbeat === undefined || entry.peerIntervalMs === undefined) return false;
+    const untilNext = entry.lastHeartbeat + entry.peerIntervalMs - now;
+    return untilNext > 0 && untilNext <= this.intervalMs / 2 && since + untilNext >= this.answerGap(entry);
   }
 
   /** One pass over every watched peer: the only timer, whatever the number of peers. */

@@ -179,7 +179,19 @@ describe("IntervalHeartbeat", () => {
     expect(at.length - before).toBeGreaterThanOrEqual(10); // no interval without one (the first has two)
   });
 
-  it("only an answer spares the next sweep: one of its own sweeps that the clock measures a ms short still sends", () => {
+  it("moves its HEARTBEATs to just after the peer's when the peer's come just after its sweep", () => {
+    const { plugin, at } = timed();
+    plugin.watch(peer);
+    vi.advanceTimersByTime(INTERVAL / 5); // the server's sweeps fall 20 ms after ours
+    for (let i = 0; i < 6; i++) {
+      plugin.alive(peer, true);
+      vi.advanceTimersByTime(INTERVAL);
+    }
+    // Its rhythm known at 120, the sweep at 200 leaves it to its HEARTBEAT at 220, answered; from then on, answers only.
+    expect(at).toEqual([0, 100, 220, 320, 420, 520]);
+  });
+
+  it("spares a sweep only for an answer or a prompt on its way: one that the clock measures a ms short still sends", () => {
     const { plugin, at } = timed();
     plugin.watch(peer);
     vi.advanceTimersByTime(INTERVAL / 2);
