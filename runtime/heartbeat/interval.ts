@@ -40,10 +40,10 @@ interface Watched {
  * A peer this one connected to (`watch`: a client's server) is answered:
  * its HEARTBEAT gets ours at once, and the sweep sends it none while our
  * last was such an answer within the interval, or while its next is about
- * to come (see `prompted`). So a server's
- * clients heartbeat right after its sweep, all together, and it reads them
- * in a few wake-ups of its threads instead of one per client spread over the
- * interval (see the README, heartbeats at scale). An answer goes half an
+ * to come (see `prompted`). So a server's clients heartbeat right after its
+ * sweep, all together, and it reads them in a few wake-ups of its threads
+ * instead of one per client spread over the interval (see the README,
+ * heartbeats at scale). An answer goes half an
  * interval after our last HEARTBEAT at the soonest, and once ours is nearly
  * due to a peer that heartbeats faster than we do: one per interval to a
  * peer of our rhythm, at most two to one whose interval is between half ours
