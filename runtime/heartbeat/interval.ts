@@ -1,3 +1,4 @@
+import { sameBytes } from "../protocol/same-bytes.js";
 import type { HeartbeatHost, HeartbeatPlugin } from "./plugin.js";
 
 /** The interval plugin's defaults: a HEARTBEAT a second; a peer silent for three is gone. */
@@ -62,6 +63,8 @@ interface Watched {
 export class IntervalHeartbeat implements HeartbeatPlugin {
   readonly name = "interval";
   private readonly watched = new Map<string, Watched>();
+  /** The entry found last by `alive` (see there); never one forgotten. */
+  private last: Watched | undefined;
   private timer: NodeJS.Timeout | undefined;
   private host: HeartbeatHost | undefined;
   private lastSweep = 0;
@@ -83,11 +86,17 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
 
   alive(peer: Buffer, heartbeat: boolean): void {
     const now = Date.now();
-    const key = peer.toString("latin1");
-    let entry = this.watched.get(key);
+    // Every message comes through here: the entry found last is compared first, as runs of messages from one peer
+    // are the common case (a byte compare, where a miss makes the routing id text and hashes it).
+    let entry = this.last !== undefined && sameBytes(this.last.peer, peer) ? this.last : undefined;
     if (entry === undefined) {
-      if (!heartbeat) return;
-      entry = this.add(key, peer, false); // a peer that heartbeats: heartbeat it back at once
+      const key = peer.toString("latin1");
+      entry = this.watched.get(key);
+      if (entry === undefined) {
+        if (!heartbeat) return;
+        entry = this.add(key, peer, false); // a peer that heartbeats: heartbeat it back at once
+      }
+      this.last = entry;
     }
     entry.lastSeen = now;
     const wasLost = entry.lost;
@@ -115,11 +124,13 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
 
   forget(peer: Buffer): void {
     this.watched.delete(peer.toString("latin1"));
+    if (this.last !== undefined && sameBytes(this.last.peer, peer)) this.last = undefined;
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.watched.clear();
+    this.last = undefined;
   }
 
   private add(key: string, peer: Buffer, follows: boolean): Watched {

@@ -123,6 +123,17 @@ describe("IntervalHeartbeat", () => {
     expect([sent.length - before, lost]).toEqual([0, []]);
   });
 
+  it("takes a peer that comes back under a forgotten peer's routing id for a newcomer: answered at once, no old rhythm", () => {
+    const { plugin, sent, lost } = started();
+    heartbeats(plugin, INTERVAL, 3); // its rhythm: one interval
+    plugin.forget(peer); // its connection closed
+    const before = sent.length;
+    plugin.alive(peer, true); // a new connection under the same routing id
+    expect(sent.length - before).toBe(1);
+    vi.advanceTimersByTime(INTERVAL * 10); // one HEARTBEAT only: no rhythm yet, so no deadline
+    expect(lost).toEqual([]);
+  });
+
   it("runs on one timer whatever the number of peers, and stop clears it", () => {
     const { plugin, sent } = started();
     for (let i = 0; i < 1_000; i++) plugin.alive(Buffer.from(`p${i}`), true);
