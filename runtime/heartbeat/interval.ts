@@ -1,4 +1,4 @@
-import { sameBytes } from "../protocol/same-bytes.js";
+import { RoutingIdMap } from "../transport/routing-id-map.js";
 import type { HeartbeatHost, HeartbeatPlugin } from "./plugin.js";
 
 /** The interval plugin's defaults: a HEARTBEAT a second; a peer silent for three is gone. */
@@ -44,11 +44,10 @@ interface Watched {
  * to come (see `prompted`). So a server's clients heartbeat right after its
  * sweep, all together, and it reads them in a few wake-ups of its threads
  * instead of one per client spread over the interval (see the README,
- * heartbeats at scale). An answer goes half an
- * interval after our last HEARTBEAT at the soonest, and once ours is nearly
- * due to a peer that heartbeats faster than we do: one per interval to a
- * peer of our rhythm, at most two to one whose interval is between half ours
- * and ours. The peers we did not connect to are never answered (but for a
+ * heartbeats at scale). An answer goes half an interval after our last
+ * HEARTBEAT at the soonest, and once ours is nearly due to a peer that
+ * heartbeats faster than we do: one per interval to a peer of our rhythm,
+ * at most two to one whose interval is between half ours and ours. The peers we did not connect to are never answered (but for a
  * newcomer's first HEARTBEAT), so two peers never answer each other back and
  * forth. The price: after a HEARTBEAT of the followed peer that was lost or
  * late, ours comes as much later (an interval at most), and that peer holds
@@ -62,9 +61,7 @@ interface Watched {
  */
 export class IntervalHeartbeat implements HeartbeatPlugin {
   readonly name = "interval";
-  private readonly watched = new Map<string, Watched>();
-  /** The entry found last by `alive` (see there); never one forgotten. */
-  private last: Watched | undefined;
+  private readonly watched = new RoutingIdMap<Watched>();
   private timer: NodeJS.Timeout | undefined;
   private host: HeartbeatHost | undefined;
   private lastSweep = 0;
@@ -86,17 +83,10 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
 
   alive(peer: Buffer, heartbeat: boolean): void {
     const now = Date.now();
-    // Every message comes through here: the entry found last is compared first, as runs of messages from one peer
-    // are the common case (a byte compare, where a miss makes the routing id text and hashes it).
-    let entry = this.last !== undefined && sameBytes(this.last.peer, peer) ? this.last : undefined;
+    let entry = this.watched.get(peer);
     if (entry === undefined) {
-      const key = peer.toString("latin1");
-      entry = this.watched.get(key);
-      if (entry === undefined) {
-        if (!heartbeat) return;
-        entry = this.add(key, peer, false); // a peer that heartbeats: heartbeat it back at once
-      }
-      this.last = entry;
+      if (!heartbeat) return;
+      entry = this.add(peer, false); // a peer that heartbeats: heartbeat it back at once
     }
     entry.lastSeen = now;
     const wasLost = entry.lost;
@@ -109,10 +99,9 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
   }
 
   watch(peer: Buffer): void {
-    const key = peer.toString("latin1");
-    const entry = this.watched.get(key);
+    const entry = this.watched.get(peer);
     if (entry === undefined) {
-      this.add(key, peer, true);
+      this.add(peer, true);
       return;
     }
     entry.follows = true;
@@ -123,20 +112,18 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
   }
 
   forget(peer: Buffer): void {
-    this.watched.delete(peer.toString("latin1"));
-    if (this.last !== undefined && sameBytes(this.last.peer, peer)) this.last = undefined;
+    this.watched.delete(peer);
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.watched.clear();
-    this.last = undefined;
   }
 
-  private add(key: string, peer: Buffer, follows: boolean): Watched {
+  private add(peer: Buffer, follows: boolean): Watched {
     const now = Date.now();
     const entry: Watched = { peer: Buffer.from(peer), lastSeen: now, lastHeartbeat: undefined, peerIntervalMs: undefined, lost: false, follows, lastSent: now, answered: false };
-    this.watched.set(key, entry);
+    this.watched.set(peer, entry);
     this.send(entry, now);
     return entry;
   }

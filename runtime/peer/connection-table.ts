@@ -1,7 +1,7 @@
 import { PeerLostError } from "../errors.js";
 import type { HeartbeatPlugin } from "../heartbeat/plugin.js";
 import type { Logger } from "../logger.js";
-import { sameBytes } from "../protocol/same-bytes.js";
+import { RoutingIdMap } from "../transport/routing-id-map.js";
 
 /** A client connected to a server. */
 export interface PeerInfo {
@@ -63,9 +63,7 @@ interface Connection {
  * through `authenticated`; the heartbeat plugin's through its `lost`.
  */
 export class ConnectionTable {
-  private readonly open = new Map<string, Connection>();
-  /** The connection found last (see find); never one that has closed. */
-  private last: Connection | undefined;
+  private readonly open = new RoutingIdMap<Connection>();
   private serials = 0;
 
   constructor(
@@ -80,12 +78,12 @@ export class ConnectionTable {
 
   /** The serial of the connection a routing id names now; undefined when none is open. */
   serialOf(routingId: Buffer): number | undefined {
-    return this.find(routingId)?.serial;
+    return this.open.get(routingId)?.serial;
   }
 
   /** Whether the connection was declared lost for its silence and has not spoken since. */
   isSilent(routingId: Buffer): boolean {
-    return this.find(routingId)?.silent === true;
+    return this.open.get(routingId)?.silent === true;
   }
 
   /** The admitted connections that are not silent, oldest first. */
@@ -101,7 +99,7 @@ export class ConnectionTable {
   /** A message from the connection decoded: it is alive. Returns the connection's serial. */
   seen(routingId: Buffer, heartbeat: boolean): number {
     // Every connection's first message is its connect notice; a message from an unknown routing id is defensive.
-    const connection = this.find(routingId) ?? this.connected(routingId);
+    const connection = this.open.get(routingId) ?? this.connected(routingId);
     // A peer that has not authenticated where it must is no one yet: its heartbeats are ignored.
     if (!connection.admitted) return connection.serial;
     if (connection.silent) this.back(connection);
@@ -117,16 +115,15 @@ export class ConnectionTable {
    * of their own, which no peer can send.
    */
   empty(routingId: Buffer): void {
-    if (!this.open.has(key(routingId))) this.connected(routingId);
+    if (!this.open.has(routingId)) this.connected(routingId);
   }
 
   /** The connection closed: forget it, its identity and its calls. */
   disconnected(routingId: Buffer): void {
-    const connection = this.find(routingId);
+    const connection = this.open.get(routingId);
     if (connection === undefined) return; // every connection's connect notice comes first: not expected, nothing to forget
     const info = this.info(connection);
-    this.open.delete(key(routingId));
-    if (this.last === connection) this.last = undefined;
+    this.open.delete(routingId);
     this.host.closed(connection.routingId);
     this.heartbeat?.forget(connection.routingId);
     this.host.failCalls(connection.routingId, () => new PeerLostError(`client ${this.nameOf(connection.routingId)} is gone (disconnected)`));
@@ -136,7 +133,7 @@ export class ConnectionTable {
 
   /** The guard bound an identity to the connection. */
   authenticated(routingId: Buffer): void {
-    const connection = this.find(routingId);
+    const connection = this.open.get(routingId);
     if (connection === undefined) return;
     if (!connection.admitted) {
       connection.admitted = true;
@@ -155,7 +152,7 @@ export class ConnectionTable {
     const now = Date.now();
     const admitted = !this.host.mustAuthenticate;
     const connection: Connection = { routingId: Buffer.from(routingId), serial: ++this.serials, connectedAt: now, lastSeenAt: now, admitted, silent: false };
-    this.open.set(key(routingId), connection);
+    this.open.set(routingId, connection);
     if (admitted) this.host.events.connected(this.info(connection));
     this.host.opened(connection.routingId);
     return connection;
@@ -168,7 +165,7 @@ export class ConnectionTable {
    * a new peer. Calls pending on it fail; it is announced lost.
    */
   private silent(routingId: Buffer): void {
-    const connection = this.find(routingId);
+    const connection = this.open.get(routingId);
     if (connection === undefined || connection.silent) return;
     connection.silent = true;
     this.host.failCalls(connection.routingId, () => new PeerLostError(`client ${this.nameOf(connection.routingId)} is gone (no heartbeat)`));
@@ -183,20 +180,6 @@ export class ConnectionTable {
     if (this.host.identityOf(connection.routingId) !== undefined) this.host.events.authenticated(this.info(connection));
   }
 
-  /**
-   * The open connection a routing id names. The one found last is kept and
-   * compared first: a peer's messages mostly come in runs (a busy client, a
-   * burst), and a hit costs a byte compare where a miss makes the routing id
-   * text and hashes it (about 20 against 160 ns).
-   */
-  private find(routingId: Buffer): Connection | undefined {
-    const last = this.last;
-    if (last !== undefined && sameBytes(last.routingId, routingId)) return last;
-    const connection = this.open.get(key(routingId));
-    if (connection !== undefined) this.last = connection;
-    return connection;
-  }
-
   private info(connection: Connection): PeerInfo {
     return {
       routingId: connection.routingId,
@@ -205,8 +188,4 @@ export class ConnectionTable {
       lastSeenAt: new Date(connection.lastSeenAt),
     };
   }
-}
-
-function key(routingId: Buffer): string {
-  return routingId.toString("latin1");
 }
