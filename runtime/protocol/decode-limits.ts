@@ -70,12 +70,16 @@ export const SAW_INT64 = 1;
 export const SAW_BYTES = 2;
 
 /**
- * The `left` of each enclosing array or map during a scan, outermost first.
- * One array for every scan (a scan runs to its end or throws, and calls
- * nothing that could start another): a body received costs no allocation
- * here. It grows to the deepest nesting scanned, within `maxDepth`.
+ * The `left` of each enclosing array or map during a scan, outermost first:
+ * one array for every scan whose `maxDepth` is at most
+ * {@link SHARED_STACK_DEPTH} (a scan runs to its end or throws, and calls
+ * nothing that could start another), so a body received costs no
+ * allocation here. A scan allowed deeper gets an array of its own, freed
+ * with it: a hostile body must not leave the shared one millions deep.
  */
-const outer: number[] = [];
+const sharedOuter: number[] = [];
+/** The deepest `maxDepth` that scans with the shared stack (the default is 100). */
+const SHARED_STACK_DEPTH = 128;
 
 /**
  * Walks one msgpack value's headers without decoding it, and throws
@@ -91,6 +95,7 @@ export function scanBody(bytes: Uint8Array, limits: DecodeLimits): number {
   const { maxDepth, maxArrayLength, maxMapLength, maxStrLength, maxBinLength, maxExtLength } = limits;
   /** Values still to read in the innermost open array or map (a map's entry is two); at first, the one top-level value. */
   let left = 1;
+  const outer = maxDepth <= SHARED_STACK_DEPTH ? sharedOuter : [];
   /** Entries of `outer` in use. */
   let depth = 0;
   let pos = 0;
