@@ -65,6 +65,8 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
   private timer: NodeJS.Timeout | undefined;
   private host: HeartbeatHost | undefined;
   private lastSweep = 0;
+  /** Set by a sweep that came a whole interval late or more, until the next one (see `alive`). */
+  private catchingUp = false;
 
   constructor(
     readonly intervalMs = DEFAULT_INTERVAL_MS,
@@ -93,8 +95,15 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     // Any message brings a lost peer back; the gap across its silence is no rhythm, so its last rhythm stands.
     entry.lost = false;
     if (!heartbeat) return;
-    if (!wasLost && entry.lastHeartbeat !== undefined) entry.peerIntervalMs = now - entry.lastHeartbeat;
-    entry.lastHeartbeat = now;
+    if (this.catchingUp || now - this.lastSweep >= 2 * this.intervalMs) {
+      // This process was stalled, and is reading what queued meanwhile: HEARTBEATs that come in a burst, whose gaps
+      // are no rhythm (a slower peer's would read as about 0 and hold it to our interval). Its rhythm stands, and is
+      // measured afresh from the HEARTBEATs after the next sweep.
+      entry.lastHeartbeat = undefined;
+    } else {
+      if (!wasLost && entry.lastHeartbeat !== undefined) entry.peerIntervalMs = now - entry.lastHeartbeat;
+      entry.lastHeartbeat = now;
+    }
     if (entry.follows && this.since(entry, now) >= this.answerGap(entry)) this.send(entry, now, true);
   }
 
@@ -167,6 +176,7 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     const now = Date.now();
     const late = now - this.lastSweep - this.intervalMs;
     this.lastSweep = now;
+    this.catchingUp = late >= this.intervalMs;
     for (const entry of this.watched.values()) {
       if (entry.lost) {
         // Still heartbeated: if both sides declared each other lost (a partition of a connection that stayed open), the first to hear the other brings it back.

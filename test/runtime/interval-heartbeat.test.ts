@@ -114,6 +114,24 @@ describe("IntervalHeartbeat", () => {
     expect(lost).toEqual(["peer"]);
   });
 
+  it("measures no rhythm from the HEARTBEATs queued during its own stall: a slower peer is not lost for them", () => {
+    for (const readBeforeTheLateSweep of [false, true]) {
+      const { plugin, lost } = started(INTERVAL, 2);
+      heartbeats(plugin, 3 * INTERVAL, 5); // its rhythm: three of our intervals, so its deadline is six
+      vi.advanceTimersByTime(INTERVAL / 2);
+      vi.setSystemTime(Date.now() + 10 * INTERVAL); // the event loop blocks for ten intervals: no timer runs
+      const burst = () => {
+        for (let i = 0; i < 3; i++) plugin.alive(peer, true); // three of its HEARTBEATs queued meanwhile, read at once
+      };
+      if (readBeforeTheLateSweep) burst();
+      vi.advanceTimersByTime(INTERVAL / 2); // the late sweep: credit
+      if (!readBeforeTheLateSweep) burst();
+      heartbeats(plugin, 3 * INTERVAL, 5); // it goes on at its rhythm
+      expect(lost).toEqual([]);
+      vi.useRealTimers();
+    }
+  });
+
   it("forgets a peer whose connection closed, lost or not", () => {
     const { plugin, sent, lost } = started();
     heartbeats(plugin, INTERVAL, 3);
