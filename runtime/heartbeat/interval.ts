@@ -11,8 +11,10 @@ interface Watched {
   lastSeen: number;
   /** When its last HEARTBEAT came, if one has. */
   lastHeartbeat: number | undefined;
-  /** The gap between its last two HEARTBEATs: its own rhythm; undefined until known. */
+  /** Its own rhythm: the shorter of the gaps between its last three HEARTBEATs (one gap until there are two); undefined until known. */
   peerIntervalMs: number | undefined;
+  /** The gap between its last two HEARTBEATs: when its next is due (the answering, below). */
+  lastGapMs: number | undefined;
   /** Declared lost; kept, rhythm and all, so that a peer that comes back is held to its deadline at once. */
   lost: boolean;
   /** Watched through `watch()`: a peer this one connected to (a client's server), whose HEARTBEATs it answers. */
@@ -31,9 +33,11 @@ interface Watched {
  * a sign of life.
  *
  * A peer is held to a deadline only once it heartbeats itself, and by its own
- * rhythm (the gap between its last two HEARTBEATs, never less than this
- * plugin's interval): the reference's peers do not heartbeat by default, and
- * a peer that heartbeats less often than we do is not dead for it. A peer
+ * rhythm (the shorter of the gaps between its last three HEARTBEATs, never
+ * less than this plugin's interval): the reference's peers do not heartbeat
+ * by default, and a peer that heartbeats less often than we do is not dead
+ * for it. The shorter of two, so that one HEARTBEAT that came late (its own
+ * was answering one of ours that was lost) does not loosen the deadline. A peer
  * declared lost stays known, with its rhythm, until the host forgets it (its
  * connection closed): if it speaks again it is watched again at once, so its
  * next stop is found like its first.
@@ -50,8 +54,7 @@ interface Watched {
  * at most two to one whose interval is between half ours and ours. The peers we did not connect to are never answered (but for a
  * newcomer's first HEARTBEAT), so two peers never answer each other back and
  * forth. The price: after a HEARTBEAT of the followed peer that was lost or
- * late, ours comes as much later (an interval at most), and that peer holds
- * us to the longer gap for one deadline.
+ * late, ours comes as much later (an interval at most).
  *
  * Silence is measured on this process's running time: a sweep that comes a
  * whole interval late or more (this process was stopped, or its event loop
@@ -61,7 +64,7 @@ interface Watched {
  */
 export class IntervalHeartbeat implements HeartbeatPlugin {
   readonly name = "interval";
-  private readonly watched = new RoutingIdMap<Watched>();
+  private readonly watched = new RoutingIdMap<Watched>((entry) => entry.peer);
   private timer: NodeJS.Timeout | undefined;
   private host: HeartbeatHost | undefined;
   private lastSweep = 0;
@@ -101,7 +104,11 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
       // measured afresh from the HEARTBEATs after the next sweep.
       entry.lastHeartbeat = undefined;
     } else {
-      if (!wasLost && entry.lastHeartbeat !== undefined) entry.peerIntervalMs = now - entry.lastHeartbeat;
+      if (!wasLost && entry.lastHeartbeat !== undefined) {
+        const gap = now - entry.lastHeartbeat;
+        entry.peerIntervalMs = Math.min(gap, entry.lastGapMs ?? gap);
+        entry.lastGapMs = gap;
+      }
       entry.lastHeartbeat = now;
     }
     if (entry.follows && this.since(entry, now) >= this.answerGap(entry)) this.send(entry, now, true);
@@ -131,8 +138,8 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
 
   private add(peer: Buffer, follows: boolean): Watched {
     const now = Date.now();
-    const entry: Watched = { peer: Buffer.from(peer), lastSeen: now, lastHeartbeat: undefined, peerIntervalMs: undefined, lost: false, follows, lastSent: now, answered: false };
-    this.watched.set(peer, entry);
+    const entry: Watched = { peer: Buffer.from(peer), lastSeen: now, lastHeartbeat: undefined, peerIntervalMs: undefined, lastGapMs: undefined, lost: false, follows, lastSent: now, answered: false };
+    this.watched.set(entry);
     this.send(entry, now);
     return entry;
   }
@@ -151,7 +158,7 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
 
   /** How long after our last HEARTBEAT to a peer we follow its next one is answered: half an interval, or until our next is nearly due. */
   private answerGap(entry: Watched): number {
-    return Math.max(this.intervalMs / 2, this.intervalMs - (entry.peerIntervalMs ?? this.intervalMs));
+    return Math.max(this.intervalMs / 2, this.intervalMs - (entry.lastGapMs ?? this.intervalMs));
   }
 
   /**
@@ -166,8 +173,8 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     if (!entry.follows) return false;
     const since = this.since(entry, now);
     if (entry.answered && since < this.intervalMs) return true;
-    if (entry.lastHeartbeat === undefined || entry.peerIntervalMs === undefined) return false;
-    const untilNext = entry.lastHeartbeat + entry.peerIntervalMs - now;
+    if (entry.lastHeartbeat === undefined || entry.lastGapMs === undefined) return false;
+    const untilNext = entry.lastHeartbeat + entry.lastGapMs - now;
     return untilNext > 0 && untilNext <= this.intervalMs / 2 && since + untilNext >= this.answerGap(entry);
   }
 

@@ -63,7 +63,7 @@ interface Connection {
  * through `authenticated`; the heartbeat plugin's through its `lost`.
  */
 export class ConnectionTable {
-  private readonly open = new RoutingIdMap<Connection>();
+  private readonly open = new RoutingIdMap<Connection>((connection) => connection.routingId);
   private serials = 0;
 
   constructor(
@@ -152,7 +152,7 @@ export class ConnectionTable {
     const now = Date.now();
     const admitted = !this.host.mustAuthenticate;
     const connection: Connection = { routingId: Buffer.from(routingId), serial: ++this.serials, connectedAt: now, lastSeenAt: now, admitted, silent: false };
-    this.open.set(routingId, connection);
+    this.open.set(connection);
     if (admitted) this.host.events.connected(this.info(connection));
     this.host.opened(connection.routingId);
     return connection;

@@ -64,6 +64,14 @@ describe("IntervalHeartbeat", () => {
     expect(lost).toEqual(["peer"]);
   });
 
+  it("holds a peer to the shorter of its last two gaps: one late HEARTBEAT does not loosen its deadline", () => {
+    const { plugin, lost } = started(INTERVAL, 3);
+    heartbeats(plugin, INTERVAL, 5);
+    heartbeats(plugin, 1.9 * INTERVAL, 1); // late once: it answers its server, whose HEARTBEAT was lost
+    vi.advanceTimersByTime(INTERVAL * (3 + 1)); // and then it dies
+    expect(lost).toEqual(["peer"]); // found within interval × (maxMissed + 1), as if it had never been late
+  });
+
   it("any message is a sign of life: a peer busy sending replies is not lost for sending no HEARTBEAT", () => {
     const { plugin, lost } = started();
     heartbeats(plugin, INTERVAL, 2);

@@ -1,41 +1,49 @@
 import { describe, expect, it } from "vitest";
 import { RoutingIdMap } from "../../runtime/transport/routing-id-map.js";
 
-/** The map keeps the entry found last and compares it first: what it returns must be what a plain Map would. */
+interface Entry {
+  readonly id: Buffer;
+  readonly name: string;
+}
+
+/** The map keeps the value found last and compares it first: what it returns must be what a plain Map would. */
 describe("RoutingIdMap", () => {
-  const a = () => Buffer.from("peer-a");
-  const b = () => Buffer.from("peer-b");
+  const entry = (id: string, name: string): Entry => ({ id: Buffer.from(id), name });
+  const map = () => new RoutingIdMap<Entry>((e) => e.id);
+  const name = (e: Entry | undefined) => e?.name;
 
-  it("finds an entry by the bytes of its routing id, whatever Buffer carries them", () => {
-    const map = new RoutingIdMap<string>();
-    map.set(a(), "A");
-    map.set(b(), "B");
-    expect([map.get(a()), map.get(a()), map.get(b()), map.get(a())]).toEqual(["A", "A", "B", "A"]);
-    expect(map.get(Buffer.from("peer-"))).toBeUndefined(); // a prefix of one is no routing id of it
-    expect(map.get(Buffer.from("peer-a\0"))).toBeUndefined();
+  it("finds a value by the bytes of its routing id, whatever Buffer carries them", () => {
+    const m = map();
+    m.set(entry("peer-a", "A"));
+    m.set(entry("peer-b", "B"));
+    const a = () => Buffer.from("peer-a");
+    expect([m.get(a()), m.get(a()), m.get(Buffer.from("peer-b")), m.get(a())].map(name)).toEqual(["A", "A", "B", "A"]);
+    expect(m.get(Buffer.from("peer-"))).toBeUndefined(); // a prefix of one is no routing id of it
+    expect(m.get(Buffer.from("peer-a\0"))).toBeUndefined();
   });
 
-  it("forgets the entry found last when it is deleted or replaced", () => {
-    const map = new RoutingIdMap<string>();
-    map.set(a(), "first connection");
-    expect(map.get(a())).toBe("first connection");
-    map.delete(a());
-    expect([map.get(a()), map.has(a()), map.size]).toEqual([undefined, false, 0]);
-    map.set(a(), "second connection");
-    expect(map.get(a())).toBe("second connection");
-    map.set(a(), "third");
-    expect(map.get(a())).toBe("third");
-    map.clear();
-    expect(map.get(a())).toBeUndefined();
+  it("forgets the value found last when it is deleted or replaced", () => {
+    const m = map();
+    const a = () => Buffer.from("peer-a");
+    m.set(entry("peer-a", "first connection"));
+    expect(name(m.get(a()))).toBe("first connection");
+    m.delete(a());
+    expect([m.get(a()), m.has(a()), m.size]).toEqual([undefined, false, 0]);
+    m.set(entry("peer-a", "second connection"));
+    expect(name(m.get(a()))).toBe("second connection");
+    m.set(entry("peer-a", "third"));
+    expect([name(m.get(a())), m.size]).toEqual(["third", 1]);
+    m.clear();
+    expect(m.get(a())).toBeUndefined();
   });
 
-  it("keeps its own copy of a routing id: a caller that reuses its Buffer changes nothing", () => {
-    const map = new RoutingIdMap<string>();
-    map.set(a(), "A");
-    const frame = a();
-    expect(map.get(frame)).toBe("A");
+  it("a caller that reuses the Buffer it looked up with changes nothing", () => {
+    const m = map();
+    m.set(entry("peer-a", "A"));
+    const frame = Buffer.from("peer-a");
+    expect(name(m.get(frame))).toBe("A");
     frame.write("peer-b"); // the Buffer it was looked up with now holds another routing id
-    expect(map.get(frame)).toBeUndefined();
-    expect(map.get(a())).toBe("A");
+    expect(m.get(frame)).toBeUndefined();
+    expect(name(m.get(Buffer.from("peer-a")))).toBe("A");
   });
 });
