@@ -49,12 +49,13 @@ interface Watched {
  * sweep, all together, and it reads them in a few wake-ups of its threads
  * instead of one per client spread over the interval (see the README,
  * heartbeats at scale). An answer goes half an interval after our last
- * HEARTBEAT at the soonest, and once ours is nearly due to a peer that
- * heartbeats faster than we do: one per interval to a peer of our rhythm,
- * at most two to one whose interval is between half ours and ours. The peers we did not connect to are never answered (but for a
- * newcomer's first HEARTBEAT), so two peers never answer each other back and
- * forth. The price: after a HEARTBEAT of the followed peer that was lost or
- * late, ours comes as much later (an interval at most).
+ * HEARTBEAT at the soonest, and to a peer that heartbeats faster than we do
+ * only at its prompt nearest our next's due time: one per interval to a
+ * peer of our rhythm, at most 1.5 to a faster one (see `answerGap`). The
+ * peers we did not connect to are never answered (but for a newcomer's
+ * first HEARTBEAT), so two peers never answer each other back and forth.
+ * The price: after a HEARTBEAT of the followed peer that was lost or late,
+ * ours comes as much later (an interval at most).
  *
  * Silence is measured on this process's running time: a sweep that comes a
  * whole interval late or more (this process was stopped, or its event loop
@@ -156,9 +157,16 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     return ms < 0 ? Number.POSITIVE_INFINITY : ms;
   }
 
-  /** How long after our last HEARTBEAT to a peer we follow its next one is answered: half an interval, or until our next is nearly due. */
+  /**
+   * How long after our last HEARTBEAT to a followed peer its next is
+   * answered: once the prompt is the one nearest our next's due time (its
+   * gap before the due time no longer than half its rhythm after), and half
+   * an interval at the soonest. So a peer of our rhythm is answered every
+   * time, and a faster one about once per interval (at most 1.5 times, for a
+   * peer at two thirds of ours).
+   */
   private answerGap(entry: Watched): number {
-    return Math.max(this.intervalMs / 2, this.intervalMs - (entry.lastGapMs ?? this.intervalMs));
+    return Math.max(this.intervalMs / 2, this.intervalMs - (entry.lastGapMs ?? this.intervalMs) / 2);
   }
 
   /**

@@ -247,8 +247,22 @@ describe("IntervalHeartbeat", () => {
       vi.advanceTimersByTime(INTERVAL / 10);
       plugin.alive(peer, true);
     }
-    // Its rhythm is a tenth of ours: an answer once our next is 90% due.
-    expect(at).toEqual([0, 90, 180, 270, 360, 450, 540, 630, 720, 810, 900, 990]);
+    // Its rhythm is a tenth of ours: its prompt nearest our due time is the one at it, which our sweep serves too.
+    expect(at).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+  });
+
+  it("answers a peer at half our interval once per interval, not on each of its HEARTBEATs", () => {
+    const { plugin, at } = timed();
+    plugin.watch(peer);
+    vi.advanceTimersByTime(INTERVAL / 4); // its prompts fall between our sweeps
+    for (let i = 0; i < 20; i++) {
+      plugin.alive(peer, true);
+      vi.advanceTimersByTime(INTERVAL / 2);
+    }
+    // Ten intervals: one HEARTBEAT each, after the first two prompts that set its rhythm.
+    expect(at.length).toBeLessThanOrEqual(12);
+    const gaps = at.slice(1).map((t, i) => t - (at[i] as number));
+    expect(Math.min(...gaps.slice(2))).toBeGreaterThanOrEqual(INTERVAL); // never two within an interval once in step
   });
 
   it("never answers a peer that connected to it, past its first HEARTBEAT: it heartbeats it on its sweep", () => {
