@@ -37,10 +37,10 @@ interface Watched {
  * less than this plugin's interval): the reference's peers do not heartbeat
  * by default, and a peer that heartbeats less often than we do is not dead
  * for it. The shorter of two, so that one HEARTBEAT that came late (its own
- * was answering one of ours that was lost) does not loosen the deadline. A peer
- * declared lost stays known, with its rhythm, until the host forgets it (its
- * connection closed): if it speaks again it is watched again at once, so its
- * next stop is found like its first.
+ * was answering one of ours that was lost) does not loosen the deadline. A
+ * peer declared lost stays known, with its rhythm, until the host forgets it
+ * (its connection closed): if it speaks again it is watched again at once,
+ * so its next stop is found like its first.
  *
  * A peer this one connected to (`watch`: a client's server) is answered:
  * its HEARTBEAT gets ours at once, and the sweep sends it none while our
@@ -191,14 +191,14 @@ export class IntervalHeartbeat implements HeartbeatPlugin {
     const now = Date.now();
     const late = now - this.lastSweep - this.intervalMs;
     this.lastSweep = now;
-    this.catchingUp = late >= this.intervalMs;
+    this.catchingUp = late >= this.intervalMs; // a whole interval late: this process was stalled
     for (const entry of this.watched.values()) {
       if (entry.lost) {
         // Still heartbeated: if both sides declared each other lost (a partition of a connection that stayed open), the first to hear the other brings it back.
         this.send(entry, now);
         continue;
       }
-      if (late >= this.intervalMs) credit(entry, late, now); // a stall, not a timer's usual lateness
+      if (this.catchingUp) credit(entry, late, now); // a stall, not a timer's usual lateness
       const rhythm = entry.peerIntervalMs;
       if (rhythm !== undefined && now - entry.lastSeen > Math.max(this.intervalMs, rhythm) * this.maxMissed) {
         entry.lost = true;
