@@ -1,6 +1,7 @@
-import { Decoder, decodeTimestampExtension, Encoder, type EncoderOptions, EXT_TIMESTAMP, ExtData, type ExtensionCodecType, encodeTimestampExtension } from "@msgpack/msgpack";
+import { Encoder, type EncoderOptions, EXT_TIMESTAMP, ExtData, type ExtensionCodecType, encodeTimestampExtension } from "@msgpack/msgpack";
 import { EncodeError, ProtocolError } from "../errors.js";
-import { DEFAULT_DECODE_LIMITS, type DecodeLimits, SAW_BYTES, SAW_INT64, scanBody } from "./decode-limits.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "./decode-limits.js";
+import { readBody, readExtension } from "./read-body.js";
 
 /**
  * msgpack as pseud peers speak it (PROTOCOL.md, "Encoding facts"): str ↔
@@ -9,17 +10,10 @@ import { DEFAULT_DECODE_LIMITS, type DecodeLimits, SAW_BYTES, SAW_INT64, scanBod
  * datetime extensions (123–126) are refused: unpickling a peer's bytes is a
  * remote-code-execution hole in the reference.
  *
- * One encoder and one decoder are configured once and reused for every
- * message.
+ * Encoding is @msgpack/msgpack's, its encoders configured once and reused
+ * for every message; decoding is our own reader's ({@link readBody}), which
+ * checks each header against the bytes received as it reads.
  */
-
-/** Python pseud's pickle-carrying extension types, refused on receipt. */
-const PICKLED_EXT_TYPES: Readonly<Record<number, string>> = {
-  123: "tzinfo",
-  124: "timedelta",
-  125: "datetime",
-  126: "date",
-};
 
 const TWO_POW_32 = 2 ** 32;
 const INT64_MIN = -(2n ** 63n);
@@ -29,10 +23,10 @@ const UINT64_MAX = 2n ** 64n - 1n;
 const NEEDS_BIGINT_PATH = Symbol("needs the bigint encoder");
 
 /**
- * The extensions pseud speaks, as one object: the timestamp (-1) both ways;
- * on encoding, a refusal of what msgpack would silently mangle and the
- * detection of bigints (which only the second encoder writes); on decoding,
- * a refusal of the pickled types. One object, not @msgpack/msgpack's
+ * The extensions pseud writes, as one object: the timestamp (-1), a
+ * refusal of what msgpack would silently mangle and the detection of
+ * bigints (which only the second encoder writes). Its `decode`, which the
+ * encoder never calls, is the reader's. One object, not @msgpack/msgpack's
  * ExtensionCodec with types registered, which walks a 127-slot table for
  * every object it encodes.
  */
@@ -49,18 +43,7 @@ const extensionCodec: ExtensionCodecType<undefined> = {
       throw new EncodeError(`a ${object.constructor.name} cannot be encoded as msgpack; use a plain object or an array`);
     return null;
   },
-  decode(data: Uint8Array, type: number): unknown {
-    if (type === EXT_TIMESTAMP) return decodeTimestampExtension(data);
-    const pythonType = PICKLED_EXT_TYPES[type];
-    if (pythonType !== undefined) {
-      throw new ProtocolError(
-        "PICKLED_EXT",
-        `msgpack extension type ${type} (a pickled Python ${pythonType}) is refused: ` +
-          "pickles from a peer are unsafe; send dates as the msgpack timestamp extension (-1)",
-      );
-    }
-    return new ExtData(type, data);
-  },
+  decode: readExtension,
 };
 
 /**
@@ -104,16 +87,6 @@ const encoderOptions = { extensionCodec, ignoreUndefined: false } as const;
 const numberEncoder = new ReusedEncoder(encoderOptions);
 /** Writes bigints as int64/uint64; used only for values that hold one (see toBigIntForm). */
 const bigintEncoder = new ReusedEncoder({ ...encoderOptions, useBigInt64: true });
-const decoder = new Decoder({
-  extensionCodec,
-  useBigInt64: true,
-  mapKeyConverter: (key: unknown) => {
-    if (typeof key === "string") return key;
-    // A key's own text could be as long as the body: only its kind is shown.
-    const shown = typeof key === "number" ? String(key) : key instanceof Uint8Array ? `of ${key.length} bytes` : `of type ${typeof key}`;
-    throw new ProtocolError("BODY", `map key ${shown} is not a string (pseud maps have string keys only)`);
-  },
-});
 
 /**
  * Encodes one value. Throws {@link EncodeError} for what msgpack cannot carry:
@@ -173,33 +146,15 @@ function toBigIntForm(value: unknown): unknown {
 }
 
 /**
- * Decodes one value. Its headers are checked against `limits` and the bytes
- * received before anything is decoded (see {@link scanBody}), so a hostile
- * body costs time and memory in proportion to its size, never to what it
- * declares. Throws {@link ProtocolError} (fault BODY or PICKLED_EXT) or the
- * msgpack library's own error for bytes that are not msgpack.
+ * Decodes one value within `limits`, each header checked against them and
+ * against the bytes received before what it declares is read (see
+ * {@link readBody}), so a hostile body costs time and memory in proportion
+ * to its size, never to what it declares. Throws {@link ProtocolError}
+ * (fault BODY or PICKLED_EXT), or @msgpack/msgpack's DecodeError for a
+ * timestamp of a size msgpack does not define.
  */
 export function decodeValue(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): unknown {
-  const seen = scanBody(bytes, limits);
-  // Bin and ext values decode as views of the memory decoded: of a plain Uint8Array over the same memory, so
-  // that they are Uint8Array, not Buffer (no copy). A body without them needs no such view.
-  const view = seen & SAW_BYTES && Buffer.isBuffer(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
-  const value = decoder.decode(view);
-  // int64/uint64 decode as bigint; those in the safe range become numbers again.
-  return seen & SAW_INT64 ? numbersWhereSafe(value) : value;
-}
-
-/** Replaces, in place, bigints within ±(2^53 − 1) by numbers; the value was just decoded and is ours. */
-function numbersWhereSafe(value: unknown): unknown {
-  if (typeof value === "bigint") {
-    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = numbersWhereSafe(value[i]);
-  } else if (isPlainRecord(value)) {
-    for (const key of Object.keys(value)) value[key] = numbersWhereSafe(value[key]);
-  }
-  return value;
+  return readBody(bytes, limits);
 }
 
 /** A plain object as msgpack maps decode to: not an array, a byte array, a Date or extension data. */

@@ -105,6 +105,85 @@ describe("msgpack codec", () => {
     expect(() => decodeValue(intKeyMap)).toThrow(/not a string/);
   });
 
+  it("refuses maps with keys of any other kind, naming the kind", () => {
+    expect(() => decodeValue(Uint8Array.of(0x81, 0xc4, 0x01, 0x61, 0x01))).toThrow(/key at offset 1 is a bin, not a string/);
+    expect(() => decodeValue(Uint8Array.of(0x81, 0x90, 0x01))).toThrow(/is an array, not a string/);
+    expect(() => decodeValue(Uint8Array.of(0x81, 0xc0, 0x01))).toThrow(/is nil, not a string/);
+  });
+
+  it("refuses the map key __proto__ (which would set the object's prototype)", () => {
+    const body = Uint8Array.from([0x81, 0xa9, ...Buffer.from("__proto__"), 0x81, 0xa1, 0x78, 0x01]); // {"__proto__": {"x": 1}}
+    expect(() => decodeValue(body)).toThrow(ProtocolError);
+    expect(() => decodeValue(body)).toThrow(/"__proto__" at offset 1 is refused/);
+  });
+
+  it("reads every integer form at its edges, int64 and uint64 as numbers exactly where they are safe", () => {
+    const u64 = (n: bigint) => [0xcf, ...Buffer.from(BigInt.asUintN(64, n).toString(16).padStart(16, "0"), "hex")];
+    const i64 = (n: bigint) => [0xd3, ...Buffer.from(BigInt.asUintN(64, n).toString(16).padStart(16, "0"), "hex")];
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    const cases: [number[], unknown][] = [
+      [[0x7f], 127],
+      [[0xe0], -32],
+      [[0xcc, 0xff], 255],
+      [[0xcd, 0xff, 0xff], 65535],
+      [[0xce, 0xff, 0xff, 0xff, 0xff], 2 ** 32 - 1],
+      [[0xd0, 0x80], -128],
+      [[0xd1, 0x80, 0x00], -32768],
+      [[0xd2, 0x80, 0, 0, 0], -(2 ** 31)],
+      [[0xd2, 0xff, 0xff, 0xff, 0xff], -1],
+      [u64(max), Number.MAX_SAFE_INTEGER],
+      [u64(max + 1n), max + 1n],
+      [u64(2n ** 64n - 1n), 2n ** 64n - 1n],
+      [i64(-1n), -1],
+      [i64(max), Number.MAX_SAFE_INTEGER],
+      [i64(max + 1n), max + 1n],
+      [i64(-max), Number.MIN_SAFE_INTEGER],
+      [i64(-max - 1n), -max - 1n],
+      [i64(-(2n ** 63n)), -(2n ** 63n)],
+      [i64(-(2n ** 32n)), -(2 ** 32)],
+    ];
+    for (const [bytes, value] of cases) expect(decodeValue(Uint8Array.from(bytes)), Buffer.from(bytes).toString("hex")).toBe(value);
+  });
+
+  it("reads float32 and float64", () => {
+    expect(decodeValue(Uint8Array.of(0xca, 0x3f, 0xc0, 0, 0))).toBe(1.5);
+    expect(decodeValue(Uint8Array.of(0xcb, 0xbf, 0xd0, 0, 0, 0, 0, 0, 0))).toBe(-0.25);
+    expect(decodeValue(Uint8Array.of(0xcb, 0x7f, 0xf0, 0, 0, 0, 0, 0, 0))).toBe(Infinity);
+    expect(decodeValue(Uint8Array.of(0xca, 0x7f, 0xc0, 0, 0))).toBeNaN();
+  });
+
+  it("reads strings of every length, ASCII or not, wherever the first other character sits", () => {
+    for (let length = 0; length <= 300; length += length < 40 ? 1 : 37) {
+      const ascii = "abcdefghij".repeat(31).slice(0, length);
+      expect(roundTrip(ascii)).toBe(ascii);
+      for (const at of [0, length >> 1, length - 1]) {
+        if (at < 0) continue;
+        const text = `${ascii.slice(0, at)}€${ascii.slice(at + 1)}`;
+        expect(roundTrip(text)).toBe(text);
+      }
+    }
+    expect(roundTrip("\ufeffbom")).toBe("\ufeffbom"); // a leading byte-order mark is text
+    expect(roundTrip({ "clé": "😀" })).toEqual({ "clé": "😀" });
+  });
+
+  it("refuses invalid utf-8, in values and in keys, as Python's msgpack does", () => {
+    for (const bytes of [
+      [0xa2, 0xc3, 0x28], // a lead byte without its continuation
+      [0xa2, 0xc0, 0x80], // an overlong NUL
+      [0xa3, 0xed, 0xa0, 0x80], // a lone surrogate
+      [0xd9, 0x22, ...Buffer.from("a".repeat(33)), 0xff], // past the short-string path
+      [0x81, 0xa1, 0xff, 0x01], // a key
+    ]) {
+      expect(() => decodeValue(Uint8Array.from(bytes))).toThrow(/not valid utf-8/);
+    }
+  });
+
+  it("reads other extension types as ExtData, negative ones too", () => {
+    const value = decodeValue(Uint8Array.of(0xd5, 0xfb, 1, 2)) as ExtData; // fixext 2, type -5
+    expect(value).toBeInstanceOf(ExtData);
+    expect([value.type, ...(value.data as Uint8Array)]).toEqual([-5, 1, 2]);
+  });
+
   it("refuses what msgpack cannot carry, with an EncodeError", () => {
     for (const value of [() => 1, Symbol("s"), new Map([["a", 1]]), new Set([1]), 2n ** 64n, -(2n ** 63n) - 1n]) {
       expect(() => encodeValue({ value })).toThrow(EncodeError);

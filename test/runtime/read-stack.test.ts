@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { DEFAULT_DECODE_LIMITS } from "pseud";
 import { decodeValue } from "pseud/protocol";
 
-// A collection on demand, to see what a scan leaves behind.
+// A collection on demand, to see what a read leaves behind.
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
 
@@ -13,7 +13,7 @@ function heapAfterCollection(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** Found by an outside review: the body scan's shared stack kept the depth of the deepest body ever scanned. */
+/** Found by an outside review: the shared stack kept the depth of the deepest body ever read. */
 it("a body millions deep, where maxDepth allows it, leaves nothing of its depth behind once refused", () => {
   const limits = { ...DEFAULT_DECODE_LIMITS, maxDepth: 10_000_000 };
   const body = Buffer.alloc(4_000_000, 0x91); // 4 M nested one-element arrays, with nothing inside the last
@@ -21,4 +21,13 @@ it("a body millions deep, where maxDepth allows it, leaves nothing of its depth 
   expect(() => decodeValue(body, limits)).toThrow(/declares more values/);
   // A stack of 4 M entries is about 32 MiB.
   expect(heapAfterCollection() - before).toBeLessThan(8 * 2 ** 20);
+});
+
+it("a refused body leaves none of its values reachable through the shared stack", () => {
+  // [<4 MiB of text>, [<a cut header>]]: the outer array, holding the text, waits on the stack while the inner one is read.
+  const body = Buffer.concat([Buffer.of(0x92, 0xdb, 0x00, 0x40, 0x00, 0x00), Buffer.alloc(4 * 2 ** 20, 0x61), Buffer.of(0x91, 0xdb)]);
+  const before = heapAfterCollection();
+  expect(() => decodeValue(body)).toThrow(/ends inside the header/);
+  // The text is 4 MiB of the heap while anything reaches it.
+  expect(heapAfterCollection() - before).toBeLessThan(2 * 2 ** 20);
 });
