@@ -112,26 +112,9 @@ function read(bytes: Uint8Array, limits: DecodeLimits, stack: Stack): unknown {
     if (pos >= end) throw bad(`it ends at offset ${pos}, where a value should start`);
     const start = pos;
     const head = bytes[pos] as number;
-    if (isMap && (left & 1) === 0) {
-      // A map key: a string, read at once.
-      let length: number;
-      if (head >= 0xa0 && head <= 0xbf) {
-        length = head & 0x1f;
-        pos += 1;
-      } else if (head >= 0xd9 && head <= 0xdb) {
-        const header = head === 0xd9 ? 2 : head === 0xda ? 3 : 5;
-        if (pos + header > end) throw bad(`it ends inside the header at offset ${pos}`);
-        length = header === 2 ? (bytes[pos + 1] as number) : header === 3 ? readU16(bytes, pos + 1) : readU32(bytes, pos + 1);
-        pos += header;
-      } else throw bad(`the map key at offset ${start} is ${headName(head)}, not a string (pseud maps have string keys only)`);
-      if (length > maxStrLength) throw bad(`a string of ${length} bytes at offset ${start} is over the limit of ${maxStrLength}`);
-      if (length > end - pos) throw bad(`a string of ${length} bytes at offset ${start} runs past the body's end`);
-      key = readString(bytes, pos, length, start);
-      if (key === "__proto__") throw bad(`the map key "__proto__" at offset ${start} is refused`);
-      pos += length;
-      left--;
-      continue;
-    }
+    // A map's key (while its values left are even) must be a str.
+    if (isMap && (left & 1) === 0 && !(head >= 0xa0 && head <= 0xbf) && !(head >= 0xd9 && head <= 0xdb))
+      throw bad(`the map key at offset ${start} is ${headName(head)}, not a string (pseud maps have string keys only)`);
     let value: unknown;
     if (head <= 0x7f) {
       value = head;
@@ -231,8 +214,15 @@ function read(bytes: Uint8Array, limits: DecodeLimits, stack: Stack): unknown {
         if (pos !== end) throw bad(`${end - pos} bytes follow the value`);
         return value;
       }
-      if (isMap) (container as Record<string, unknown>)[key] = value;
-      else (container as unknown[])[(container as unknown[]).length - left] = value;
+      if (isMap) {
+        if ((left & 1) === 0) {
+          if (value === "__proto__") throw bad(`the map key "__proto__" at offset ${start} is refused`);
+          key = value as string;
+          left--;
+          break;
+        }
+        (container as Record<string, unknown>)[key] = value;
+      } else (container as unknown[])[(container as unknown[]).length - left] = value;
       if (--left !== 0) break;
       value = container;
       depth--;
