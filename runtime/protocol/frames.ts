@@ -82,23 +82,18 @@ export function encodeMessage(message: Message, envelope: readonly Buffer[] = []
 function encodeBody(message: Message): Buffer {
   switch (message.type) {
     case "WORK":
-      return packed([message.work.method, message.work.args, message.work.kwargs]);
+      return encodeValue([message.work.method, message.work.args, message.work.kwargs]);
     case "OK":
-      return packed(message.value);
+      return encodeValue(message.value);
     case "ERROR":
-      return packed([message.failure.className, message.failure.message, message.failure.traceback]);
+      return encodeValue([message.failure.className, message.failure.message, message.failure.traceback]);
     case "HELLO":
-      return packed([message.login, message.password]);
+      return encodeValue([message.login, message.password]);
     case "AUTHENTICATED":
     case "UNAUTHORIZED":
     case "HEARTBEAT":
       return message.text === "" ? EMPTY : Buffer.from(message.text, "utf8");
   }
-}
-
-function packed(value: unknown): Buffer {
-  const bytes = encodeValue(value);
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**

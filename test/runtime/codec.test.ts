@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { ExtData } from "@msgpack/msgpack";
+import { Encoder, ExtData } from "@msgpack/msgpack";
 import { describe, expect, it } from "vitest";
 import { EncodeError, ProtocolError } from "pseud";
-import { decodeValue, encodeValue } from "pseud/protocol";
+import { decodeValue, encodeValue, MAX_RETAINED_ENCODE_BUFFER } from "pseud/protocol";
 import { bundled } from "../bundled.js";
+import { goodValue } from "../fuzz/hostile-frames.js";
+import { Prng } from "../fuzz/prng.js";
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -196,5 +198,94 @@ describe("msgpack codec", () => {
     expect(lengths.every((length) => length > 32 * MiB)).toBe(true);
     // Kept, each encoder's buffer would hold 64 MiB (twice the largest message).
     expect(after - before).toBeLessThan(4 * MiB);
+  });
+});
+
+describe("msgpack writer (ours, with @msgpack/msgpack as the oracle)", () => {
+  const holdsBigInt = (value: unknown): boolean =>
+    typeof value === "bigint" ||
+    (Array.isArray(value) && value.some(holdsBigInt)) ||
+    (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && Object.values(value).some(holdsBigInt));
+
+  it("writes the bytes @msgpack/msgpack writes (what holds a bigint: reads back as written), 10,000 seeded values", () => {
+    const rng = new Prng(20_261_208);
+    const library = new Encoder({ ignoreUndefined: false });
+    let compared = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const value = goodValue(rng);
+      const ours = encodeValue(value);
+      if (holdsBigInt(value)) {
+        // The library writes bigints only with useBigInt64, which writes integers of 2^32 and over as floats: no byte
+        // oracle here, the value read back instead.
+        expect(decodeValue(ours)).toEqual(value);
+        continue;
+      }
+      const theirs = library.encode(value);
+      if (!ours.equals(theirs)) expect.fail(`ours 0x${ours.toString("hex")}, the library's 0x${Buffer.from(theirs).toString("hex")}`);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(6_000);
+  });
+
+  it("writes the library's bytes at every edge of every length form", () => {
+    const library = new Encoder({ ignoreUndefined: false });
+    const edges = [0, 1, 15, 16, 31, 32, 255, 256, 65_535, 65_536];
+    const values: unknown[] = [
+      ...[0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER, 2 ** 53, 0.5, -0, NaN, Infinity].flatMap((n) => [n, -n]),
+      ...[-32, -33, -128, -129, -32_768, -32_769, -(2 ** 31), -(2 ** 31) - 1],
+      ...edges.flatMap((n) => ["a".repeat(n), "é".repeat(n), Array.from({ length: n }, () => 1), Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, i])), new Uint8Array(n)]),
+      ...[1, 2, 3, 4, 8, 12, 16, 17, 255, 256, 65_536].map((n) => new ExtData(-7, new Uint8Array(n).fill(n & 0xff))),
+      ...[0, 1_000, -1_000, 2 ** 33 * 1000, -(2 ** 34) * 1000, 1e15 + 0.5].map((ms) => new Date(ms)),
+      [undefined, null, true, false],
+    ];
+    for (const value of values) {
+      const ours = encodeValue(value);
+      const theirs = library.encode(value);
+      if (!ours.equals(theirs)) expect.fail(`${String(value).slice(0, 40)}: ours 0x${ours.toString("hex", 0, 24)}…, the library's 0x${Buffer.from(theirs).toString("hex", 0, 24)}…`);
+    }
+  });
+
+  it("writes bigints as int64 or uint64 and safe integers in their smallest form beside them", () => {
+    expect([...encodeValue(2n ** 60n)]).toEqual([0xcf, 0x10, 0, 0, 0, 0, 0, 0, 0]);
+    expect([...encodeValue(-1n)]).toEqual([0xd3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    expect([...encodeValue([-(2 ** 40), 2n ** 63n])]).toEqual([0x92, 0xd3, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0xcf, 0x80, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it("refuses a lone surrogate, an invalid Date and an encode from inside an encode, with an EncodeError", () => {
+    for (const text of ["\ud800", `${"x".repeat(100)}\udc00`, "a\ud83d"]) expect(() => encodeValue(text)).toThrow(/lone surrogate/);
+    expect(encodeValue("😀").length).toBe(5);
+    expect(() => encodeValue(new Date(Number.NaN))).toThrow(/invalid Date/);
+    const sneaky = { get field() {
+      return encodeValue("inner");
+    } };
+    expect(() => encodeValue(sneaky)).toThrow(/while another is being encoded/);
+    expect(decodeValue(encodeValue(["after", 1]))).toEqual(["after", 1]); // and the writer goes on
+  });
+
+  it("writes any ArrayBufferView as bin of its own bytes", () => {
+    const words = new Uint16Array([1, 2, 3]).subarray(1);
+    expect(decodeValue(encodeValue(words))).toEqual(new Uint8Array(words.buffer, words.byteOffset, 4));
+  });
+
+  it("goes on after a message that ends in the last 7 bytes of its slab (found by the edges test: the next start was aligned past the end)", () => {
+    for (let gap = 1; gap < 8; gap++) {
+      encodeValue(new Uint8Array(MAX_RETAINED_ENCODE_BUFFER + 1)); // a slab grown past the limit is let go: the next is fresh
+      encodeValue(new Uint8Array(70_001)); // too large for it: a slab grown to fit, of a length that is not a multiple of 8
+      const probe = encodeValue(0);
+      const slab = probe.buffer;
+      const text = "z".repeat(slab.byteLength - (probe.byteOffset + 8) - gap - 3); // a str 16, starting 8 bytes after the probe
+      const last = encodeValue(text);
+      expect([last.buffer === slab, slab.byteLength - (last.byteOffset + last.length)]).toEqual([true, gap]);
+      expect(decodeValue(encodeValue(["after", gap]))).toEqual(["after", gap]);
+    }
+  });
+
+  it("never overwrites a message it handed out, across slabs and a message larger than a slab", () => {
+    const kept = Array.from({ length: 3_000 }, (_, i) => [i, encodeValue({ i, text: "y".repeat(i % 300) })] as const);
+    const large = encodeValue([new Uint8Array(3 * MiB).fill(9), "tail"]);
+    for (let i = 0; i < 100; i++) encodeValue("more");
+    for (const [i, bytes] of kept) expect(decodeValue(bytes)).toEqual({ i, text: "y".repeat(i % 300) });
+    const [bin, tail] = decodeValue(large) as [Uint8Array, string];
+    expect([bin.length, bin[0], bin[bin.length - 1], tail]).toEqual([3 * MiB, 9, 9, "tail"]);
   });
 });

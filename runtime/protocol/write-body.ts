@@ -1,0 +1,254 @@
+import { EXT_TIMESTAMP, ExtData, encodeTimestampExtension } from "@msgpack/msgpack";
+import { EncodeError } from "../errors.js";
+import { DEFAULT_MAX_DEPTH } from "./decode-limits.js";
+
+/**
+ * The largest encode buffer kept from one message to the next: 1 MiB.
+ * Messages are written one after another into a buffer (a slab) and handed
+ * out as views of it, never overwritten; a message that does not fit moves to
+ * a new slab large enough for it, and one grown past this size is let go once
+ * its message is written: a 200 MB message does not pin 200 MB for the life
+ * of the process.
+ */
+export const MAX_RETAINED_ENCODE_BUFFER = 1024 * 1024;
+
+/**
+ * A new slab's size: 64 KiB. A message's view keeps its slab alive while it
+ * is queued for sending, so a small message pins at most this much beside it
+ * (and the slab serves the messages after it too).
+ */
+const SLAB_BYTES = 64 * 1024;
+
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
+const TWO_POW_32 = 2 ** 32;
+/** Strings shorter than this are written by a JavaScript loop when they are ASCII: cheaper than two calls into C++. */
+const SHORT_STRING = 64;
+
+let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+/** The next byte of `slab` to write. */
+let pos = 0;
+/** Where the message being written starts in `slab`. */
+let start = 0;
+/** A write is under way: a getter or proxy in the value that encodes must not write over it. */
+let writing = false;
+
+/**
+ * Writes one value as msgpack, as pseud peers speak it (PROTOCOL.md,
+ * "Encoding facts"; the forms Python's msgpack writes): string → str (utf-8),
+ * numbers in their smallest integer form when they are safe integers
+ * (float64 otherwise), bigint → int64/uint64, Uint8Array and other
+ * ArrayBufferViews → bin, arrays, plain objects → maps of their own
+ * enumerable keys, `null` and `undefined` → nil, `Date` → the timestamp
+ * extension (-1), ExtData → its extension. Returns a view of memory no later
+ * message overwrites (no copy out). Throws {@link EncodeError} for what
+ * msgpack cannot carry: functions, symbols, Map and Set, bigints outside the
+ * 64-bit range, an invalid Date, a string holding a lone surrogate, values
+ * nested deeper than {@link DEFAULT_MAX_DEPTH}.
+ */
+export function writeBody(value: unknown): Buffer {
+  if (writing) throw new EncodeError("a value cannot be encoded while another is being encoded (a getter or proxy that encodes)");
+  writing = true;
+  start = pos;
+  try {
+    write(value, 1);
+  } catch (error) {
+    pos = start;
+    if (slab.length > MAX_RETAINED_ENCODE_BUFFER) newSlab(SLAB_BYTES);
+    throw error instanceof EncodeError ? error : new EncodeError(`value cannot be encoded as msgpack: ${String(error)}`, { cause: error });
+  } finally {
+    writing = false;
+  }
+  const out = slab.subarray(start, pos);
+  if (slab.length > MAX_RETAINED_ENCODE_BUFFER) newSlab(SLAB_BYTES);
+  else pos = Math.min((pos + 7) & ~7, slab.length); // the next message starts aligned, or at the slab's end
+  return out;
+}
+
+function newSlab(bytes: number): void {
+  slab = Buffer.allocUnsafeSlow(bytes);
+  pos = 0;
+  start = 0;
+}
+
+/** Makes room for `bytes` more: the message so far moves to a new slab, large enough for it and what follows. */
+function room(bytes: number): void {
+  if (pos + bytes <= slab.length) return;
+  const written = pos - start;
+  const old = slab;
+  const from = start;
+  // Doubling while a message grows by small writes; one large payload gets its own size (and a slab's more).
+  newSlab(Math.max(2 * written, written + bytes) + SLAB_BYTES);
+  old.copy(slab, 0, from, from + written);
+  pos = written;
+}
+
+function write(value: unknown, depth: number): void {
+  if (depth > DEFAULT_MAX_DEPTH) throw new EncodeError(`values nest deeper than ${DEFAULT_MAX_DEPTH}, the most a peer reads by default`);
+  switch (typeof value) {
+    case "string":
+      return writeString(value);
+    case "number":
+      return writeNumber(value);
+    case "boolean":
+      room(1);
+      slab[pos++] = value ? 0xc3 : 0xc2;
+      return;
+    case "undefined":
+      room(1);
+      slab[pos++] = 0xc0;
+      return;
+    case "bigint":
+      return writeBigInt(value);
+    case "object":
+      if (value === null) {
+        room(1);
+        slab[pos++] = 0xc0;
+      } else if (Array.isArray(value)) writeArray(value, depth);
+      else if (ArrayBuffer.isView(value)) writeBin(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      else if (value instanceof Date) writeDate(value);
+      else if (value instanceof ExtData) writeExtData(value);
+      else if (value instanceof Map || value instanceof Set)
+        throw new EncodeError(`a ${value.constructor.name} cannot be encoded as msgpack; use a plain object or an array`);
+      else writeMap(value as Record<string, unknown>, depth);
+      return;
+    default:
+      throw new EncodeError(`a ${typeof value} cannot be encoded as msgpack`);
+  }
+}
+
+function writeNumber(value: number): void {
+  room(9);
+  if (!Number.isSafeInteger(value)) {
+    slab[pos] = 0xcb;
+    slab.writeDoubleBE(value, pos + 1);
+    pos += 9;
+  } else if (value >= 0) {
+    if (value < 0x80) slab[pos++] = value;
+    else if (value < 0x100) writeHead(0xcc, value, 1);
+    else if (value < 0x10000) writeHead(0xcd, value, 2);
+    else if (value < TWO_POW_32) writeHead(0xce, value, 4);
+    else writeInt64(0xcf, Math.floor(value / TWO_POW_32), value >>> 0);
+  } else if (value >= -0x20) slab[pos++] = value & 0xff;
+  else if (value >= -0x80) writeHead(0xd0, value & 0xff, 1);
+  else if (value >= -0x8000) writeHead(0xd1, value & 0xffff, 2);
+  else if (value >= -0x80000000) writeHead(0xd2, value >>> 0, 4);
+  else {
+    const high = Math.floor(value / TWO_POW_32);
+    writeInt64(0xd3, high >>> 0, value - high * TWO_POW_32);
+  }
+}
+
+function writeBigInt(value: bigint): void {
+  if (value < INT64_MIN || value > UINT64_MAX) throw new EncodeError(`bigint ${value} is outside the 64-bit range msgpack can carry`);
+  room(9);
+  const bits = BigInt.asUintN(64, value);
+  writeInt64(value >= 0n ? 0xcf : 0xd3, Number(bits >> 32n), Number(bits & 0xffffffffn));
+}
+
+/** A head and the two 32-bit halves of an int64 or uint64, as unsigned numbers; room made by the caller. */
+function writeInt64(head: number, high: number, low: number): void {
+  slab[pos] = head;
+  slab.writeUInt32BE(high, pos + 1);
+  slab.writeUInt32BE(low, pos + 5);
+  pos += 9;
+}
+
+/** A head and a big-endian unsigned length or value of 1, 2 or 4 bytes; room made by the caller. */
+function writeHead(head: number, value: number, size: 1 | 2 | 4): void {
+  slab[pos] = head;
+  if (size === 1) slab[pos + 1] = value;
+  else if (size === 2) slab.writeUInt16BE(value, pos + 1);
+  else slab.writeUInt32BE(value, pos + 1);
+  pos += 1 + size;
+}
+
+/** The header of a str, bin, array or map of `length`: the fix form below `fixLimit` (none when 0), then 8-, 16- and 32-bit lengths. */
+function writeLength(length: number, fix: number, fixLimit: number, head8: number, head16: number, head32: number, what: string): void {
+  room(5);
+  if (length < fixLimit) slab[pos++] = fix | length;
+  else if (length < 0x100 && head8 !== 0) writeHead(head8, length, 1);
+  else if (length < 0x10000) writeHead(head16, length, 2);
+  else if (length < TWO_POW_32) writeHead(head32, length, 4);
+  else throw new EncodeError(`${what} of ${length} is over msgpack's limit of 2^32 - 1`);
+}
+
+function writeString(text: string): void {
+  const length = text.length;
+  if (length < SHORT_STRING) {
+    let ascii = true;
+    for (let i = 0; i < length; i++) {
+      if (text.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      writeLength(length, 0xa0, 32, 0xd9, 0xda, 0xdb, "a string");
+      room(length);
+      for (let i = 0; i < length; i++) slab[pos + i] = text.charCodeAt(i);
+      pos += length;
+      return;
+    }
+  }
+  if (!(text as unknown as WellFormed).isWellFormed()) throw new EncodeError("a string holding a lone surrogate cannot be encoded as utf-8");
+  const bytes = Buffer.byteLength(text, "utf8");
+  writeLength(bytes, 0xa0, 32, 0xd9, 0xda, 0xdb, "a string");
+  room(bytes);
+  pos += slab.write(text, pos, bytes, "utf8");
+}
+
+/** ES2024's String.prototype.isWellFormed, which Node 20 has and our ES2022 lib does not declare. */
+interface WellFormed {
+  isWellFormed(): boolean;
+}
+
+function writeBin(bytes: Uint8Array): void {
+  writeLength(bytes.length, 0, 0, 0xc4, 0xc5, 0xc6, "a bin");
+  room(bytes.length);
+  slab.set(bytes, pos);
+  pos += bytes.length;
+}
+
+function writeArray(values: readonly unknown[], depth: number): void {
+  const length = values.length;
+  writeLength(length, 0x90, 16, 0, 0xdc, 0xdd, "an array");
+  for (let i = 0; i < length; i++) write(values[i], depth + 1);
+}
+
+function writeMap(record: Record<string, unknown>, depth: number): void {
+  const keys = Object.keys(record);
+  writeLength(keys.length, 0x80, 16, 0, 0xde, 0xdf, "a map");
+  for (const key of keys) {
+    writeString(key);
+    write(record[key], depth + 1);
+  }
+}
+
+function writeDate(date: Date): void {
+  if (Number.isNaN(date.getTime())) throw new EncodeError("an invalid Date cannot be encoded as msgpack");
+  writeExtension(EXT_TIMESTAMP, encodeTimestampExtension(date) as Uint8Array);
+}
+
+function writeExtData(ext: ExtData): void {
+  const { type, data } = ext;
+  if (!Number.isInteger(type) || type < -128 || type > 127) throw new EncodeError(`extension type ${type} is not an 8-bit signed integer`);
+  if (!(data instanceof Uint8Array)) throw new EncodeError(`extension type ${type} has no bytes (data written on demand is not supported)`);
+  writeExtension(type, data);
+}
+
+/** An extension: the fixext form for 1, 2, 4, 8 and 16 bytes, else ext 8, 16 or 32; then its type and bytes. */
+function writeExtension(type: number, data: Uint8Array): void {
+  const length = data.length;
+  const fixHead = FIXEXT_HEADS[length];
+  if (fixHead !== undefined) {
+    room(1);
+    slab[pos++] = fixHead;
+  } else writeLength(length, 0, 0, 0xc7, 0xc8, 0xc9, "an extension");
+  room(1 + length);
+  slab[pos++] = type & 0xff;
+  slab.set(data, pos);
+  pos += length;
+}
+
+const FIXEXT_HEADS: Readonly<Record<number, number>> = { 1: 0xd4, 2: 0xd5, 4: 0xd6, 8: 0xd7, 16: 0xd8 };
