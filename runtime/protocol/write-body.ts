@@ -22,7 +22,7 @@ const SLAB_BYTES = 64 * 1024;
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
 const TWO_POW_32 = 2 ** 32;
-/** Strings shorter than this are written by a JavaScript loop when they are ASCII: cheaper than two calls into C++. */
+/** Strings of fewer UTF-16 units than this are written by JavaScript loops: cheaper than the three calls into C++ of longer ones. */
 const SHORT_STRING = 64;
 
 let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
@@ -175,27 +175,68 @@ function writeLength(length: number, fix: number, fixLimit: number, head8: numbe
 
 function writeString(text: string): void {
   const length = text.length;
-  if (length < SHORT_STRING) {
-    let ascii = true;
-    for (let i = 0; i < length; i++) {
-      if (text.charCodeAt(i) >= 0x80) {
-        ascii = false;
-        break;
-      }
+  if (length >= SHORT_STRING) {
+    if (!(text as unknown as WellFormed).isWellFormed()) throw loneSurrogate();
+    const bytes = Buffer.byteLength(text, "utf8");
+    writeLength(bytes, 0xa0, 32, 0xd9, 0xda, 0xdb, "a string");
+    room(bytes);
+    pos += slab.write(text, pos, bytes, "utf8");
+    return;
+  }
+  if (length < 32) {
+    // Most keys and names: ASCII under 32 bytes, written in one pass behind a fixstr head (left for the loops below at the first other character).
+    room(1 + length);
+    let at = pos + 1;
+    let i = 0;
+    for (; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code >= 0x80) break;
+      slab[at++] = code;
     }
-    if (ascii) {
-      writeLength(length, 0xa0, 32, 0xd9, 0xda, 0xdb, "a string");
-      room(length);
-      for (let i = 0; i < length; i++) slab[pos + i] = text.charCodeAt(i);
-      pos += length;
+    if (i === length) {
+      slab[pos] = 0xa0 | length;
+      pos = at;
       return;
     }
   }
-  if (!(text as unknown as WellFormed).isWellFormed()) throw new EncodeError("a string holding a lone surrogate cannot be encoded as utf-8");
-  const bytes = Buffer.byteLength(text, "utf8");
+  // Short: counted, then written, by JavaScript loops (cheaper than calls into C++ at this length).
+  let bytes = length;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code < 0xd800 || code >= 0xe000) bytes += 2;
+    else if (code < 0xdc00 && ((text.charCodeAt(i + 1) || 0) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 4 bytes for 2 units
+      i++;
+    } else throw loneSurrogate();
+  }
   writeLength(bytes, 0xa0, 32, 0xd9, 0xda, 0xdb, "a string");
   room(bytes);
-  pos += slab.write(text, pos, bytes, "utf8");
+  let at = pos;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) slab[at++] = code;
+    else if (code < 0x800) {
+      slab[at++] = 0xc0 | (code >> 6);
+      slab[at++] = 0x80 | (code & 0x3f);
+    } else if (code < 0xd800 || code >= 0xe000) {
+      slab[at++] = 0xe0 | (code >> 12);
+      slab[at++] = 0x80 | ((code >> 6) & 0x3f);
+      slab[at++] = 0x80 | (code & 0x3f);
+    } else {
+      const point = 0x10000 + ((code - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
+      slab[at++] = 0xf0 | (point >> 18);
+      slab[at++] = 0x80 | ((point >> 12) & 0x3f);
+      slab[at++] = 0x80 | ((point >> 6) & 0x3f);
+      slab[at++] = 0x80 | (point & 0x3f);
+    }
+  }
+  pos = at;
+}
+
+function loneSurrogate(): EncodeError {
+  return new EncodeError("a string holding a lone surrogate cannot be encoded as utf-8");
 }
 
 /** ES2024's String.prototype.isWellFormed, which Node 20 has and our ES2022 lib does not declare. */
