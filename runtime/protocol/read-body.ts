@@ -87,8 +87,9 @@ export function readBody(bytes: Uint8Array, limits: DecodeLimits): unknown {
   try {
     return read(bytes, limits, stack);
   } catch (error) {
-    // A refused body must not stay reachable through the shared stack until the next read.
+    // Nothing of a refused body (containers, keys) may stay reachable through the shared stack.
     stack.containers.fill(undefined);
+    stack.keys.fill("");
     throw error;
   }
 }
@@ -106,6 +107,14 @@ function read(bytes: Uint8Array, limits: DecodeLimits, stack: Stack): unknown {
   let key = "";
   /** Containers open around `container` (entries of the stack in use). */
   let depth = 0;
+  /**
+   * Values the containers open around `container` still need after the one
+   * being read in each (a byte each at least): a container's declared
+   * values must fit the bytes left after these and after `container`'s own
+   * (left − 1), or nested headers that each fit the body's end would make
+   * arrays that together hold many times its size before it is refused.
+   */
+  let owed = 0;
   let pos = 0;
   // One loop, the commonest heads first: this runs over every body received.
   for (;;) {
@@ -181,7 +190,8 @@ function read(bytes: Uint8Array, limits: DecodeLimits, stack: Stack): unknown {
           const values = map ? 2 * length : length;
           pos += header;
           if (length > max) throw bad(`${name} of ${length} at offset ${start} is over the limit of ${max}`);
-          if (values > end - pos) throw bad(`${name} of ${length} at offset ${start} declares more values than the ${end - pos} bytes left`);
+          const free = end - pos - owed - (left - 1);
+          if (values > free) throw bad(`${name} of ${length} at offset ${start} declares more values than the ${free} bytes left for it`);
           if (values > 0) {
             // Its values sit one level below it.
             if (depth + 2 > maxDepth) throw bad(`values nest deeper than ${maxDepth} at offset ${start}`);
@@ -189,6 +199,7 @@ function read(bytes: Uint8Array, limits: DecodeLimits, stack: Stack): unknown {
             lefts[depth] = isMap ? -left : left;
             keys[depth] = key;
             depth++;
+            owed += left - 1;
             container = map ? {} : new Array<unknown>(length);
             isMap = map;
             left = values;
@@ -232,6 +243,8 @@ function read(bytes: Uint8Array, limits: DecodeLimits, stack: Stack): unknown {
       isMap = left < 0;
       if (isMap) left = -left;
       key = keys[depth] as string;
+      keys[depth] = "";
+      owed -= left - 1;
     }
   }
 }
@@ -250,14 +263,21 @@ function readString(bytes: Uint8Array, at: number, length: number, start: number
 function readUtf8(bytes: Uint8Array, at: number, length: number, start: number): string {
   try {
     return utf8.decode(bytes.subarray(at, at + length));
-  } catch {
-    throw bad(`the string of ${length} bytes at offset ${start} is not valid utf-8`);
+  } catch (error) {
+    // The decoder refuses invalid utf-8 with a TypeError; a string longer than V8's strings can be throws otherwise.
+    if (error instanceof TypeError) throw bad(`the string of ${length} bytes at offset ${start} is not valid utf-8`);
+    throw bad(`the string of ${length} bytes at offset ${start} is longer than a JavaScript string can be`);
   }
 }
 
 /** An extension value as pseud reads it: the timestamp (-1) as a Date, the pickled Python types refused, others as ExtData. */
-export function readExtension(data: Uint8Array, type: number): unknown {
-  if (type === EXT_TIMESTAMP) return decodeTimestampExtension(data);
+function readExtension(data: Uint8Array, type: number): unknown {
+  if (type === EXT_TIMESTAMP) {
+    // Nanoseconds are below 10^9 (Python's msgpack refuses more; @msgpack/msgpack would carry them into the seconds).
+    const nanoseconds = data.length === 8 ? readU32(data, 0) >>> 2 : data.length === 12 ? readU32(data, 0) : 0;
+    if (nanoseconds > 999_999_999) throw bad(`a timestamp's nanoseconds (${nanoseconds}) are over 999999999`);
+    return decodeTimestampExtension(data);
+  }
   const pythonType = PICKLED_EXT_TYPES[type];
   if (pythonType !== undefined) {
     throw new ProtocolError(

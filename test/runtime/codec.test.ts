@@ -180,6 +180,15 @@ describe("msgpack codec", () => {
     }
   });
 
+  it("refuses a timestamp with a billion nanoseconds or more, as Python's msgpack does", () => {
+    const ts96 = (nanoseconds: number) => Uint8Array.of(0xc7, 12, 0xff, ...Buffer.from(nanoseconds.toString(16).padStart(8, "0"), "hex"), 0, 0, 0, 0, 0, 0, 0, 1);
+    const ts64 = (nanoseconds: number) => Uint8Array.of(0xd7, 0xff, ...Buffer.from((nanoseconds * 4).toString(16).padStart(8, "0"), "hex"), 0, 0, 0, 1);
+    for (const timestamp of [ts96, ts64]) {
+      expect(decodeValue(timestamp(999_999_999))).toEqual(new Date(1_999.999999));
+      expect(() => decodeValue(timestamp(1_000_000_000))).toThrow(/nanoseconds \(1000000000\) are over 999999999/);
+    }
+  });
+
   it("reads other extension types as ExtData, negative ones too", () => {
     const value = decodeValue(Uint8Array.of(0xd5, 0xfb, 1, 2)) as ExtData; // fixext 2, type -5
     expect(value).toBeInstanceOf(ExtData);

@@ -46,8 +46,20 @@ describe("decode limits: each header is checked against the bytes received befor
 
   it("names what a header declared and what was left", () => {
     expect(refusal(Uint8Array.of(0xdd, 0x02, 0, 0, 0)).message).toBe(
-      "BODY: body refused: an array of 33554432 at offset 0 declares more values than the 0 bytes left",
+      "BODY: body refused: an array of 33554432 at offset 0 declares more values than the 0 bytes left for it",
     );
+  });
+
+  it("counts what the enclosing containers still need: nested headers that each fit the body's end are refused at the second", () => {
+    const body = Buffer.alloc(1_000); // [[…999 − 10 zeros…]] declared twice over
+    for (const at of [0, 5]) {
+      body[at] = 0xdd;
+      body.writeUInt32BE(990, at + 1);
+    }
+    expect(refusal(body).message).toBe("BODY: body refused: an array of 990 at offset 5 declares more values than the 1 bytes left for it");
+    // A map's value: after it, the map's other keys and values need a byte each.
+    expect(refusal(Uint8Array.of(0x82, 0xa1, 0x61, 0x93, 0x01, 0x02, 0xa1, 0x62)).message).toContain("an array of 3 at offset 3 declares more values than the 2 bytes left");
+    expect(decodeValue(Uint8Array.of(0x82, 0xa1, 0x61, 0x92, 0x01, 0x02, 0xa1, 0x62, 0xc0))).toEqual({ a: [1, 2], b: null });
   });
 
   it.each([
@@ -127,7 +139,7 @@ describe("decode limits: each header is checked against the bytes received befor
       }
     };
     /** What we refuse and the library reads, on purpose: PROTOCOL.md, "Encoding facts". */
-    const refusedOnPurpose = /not valid utf-8|not a string|PICKLED_EXT/;
+    const refusedOnPurpose = /not valid utf-8|not a string|PICKLED_EXT|nanoseconds/;
     const tally = { alike: 0, bothRefuse: 0, onPurpose: 0 };
     for (let i = 0; i < 10_000; i++) {
       const body = Buffer.from(encodeValue(goodValue(rng)));
