@@ -3,21 +3,19 @@ import { EncodeError } from "../errors.js";
 import { DEFAULT_MAX_DEPTH } from "./decode-limits.js";
 
 /**
- * The largest encode buffer kept from one message to the next: 1 MiB.
- * Messages are written one after another into a buffer (a slab) and handed
- * out as views of it, never overwritten; a message that does not fit moves to
- * a new slab large enough for it, and one grown past this size is let go once
- * its message is written: a 200 MB message does not pin 200 MB for the life
- * of the process.
+ * The encode memory kept from one message to the next: one slab of 64 KiB.
+ * Messages are written one after another into the slab and handed out as
+ * views of it, never overwritten (no copy out); when it is full, a new slab
+ * takes the next messages, and the old one lives only as long as their
+ * views (while they are queued for sending, say). A message that would
+ * take more than half a slab is written into memory of its own, handed out
+ * whole: a 200 MB message pins nothing after it, and a large payload is
+ * copied once, into the memory that is sent.
  */
-export const MAX_RETAINED_ENCODE_BUFFER = 1024 * 1024;
-
-/**
- * A new slab's size: 64 KiB. A message's view keeps its slab alive while it
- * is queued for sending, so a small message pins at most this much beside it
- * (and the slab serves the messages after it too).
- */
-const SLAB_BYTES = 64 * 1024;
+export const MAX_RETAINED_ENCODE_BUFFER = 64 * 1024;
+const SLAB_BYTES = MAX_RETAINED_ENCODE_BUFFER;
+/** Room left after a large payload in memory of its own, for the rest of its message (a WORK's kwargs, say). */
+const OWN_SLACK = 256;
 
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -25,10 +23,12 @@ const TWO_POW_32 = 2 ** 32;
 /** Strings of fewer UTF-16 units than this are written by JavaScript loops: cheaper than the three calls into C++ of longer ones. */
 const SHORT_STRING = 64;
 
-let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-/** The next byte of `slab` to write. */
+/** The slab the next small message is written into, and the next free byte of it (a multiple of 8). */
+let shared = Buffer.allocUnsafeSlow(SLAB_BYTES);
+let sharedNext = 0;
+/** Where the message being written goes: `shared`, or memory of its own; the next byte to write, and where it starts. */
+let slab = shared;
 let pos = 0;
-/** Where the message being written starts in `slab`. */
 let start = 0;
 /** A write is under way: a getter or proxy in the value that encodes must not write over it. */
 let writing = false;
@@ -49,37 +49,40 @@ let writing = false;
 export function writeBody(value: unknown): Buffer {
   if (writing) throw new EncodeError("a value cannot be encoded while another is being encoded (a getter or proxy that encodes)");
   writing = true;
-  start = pos;
+  slab = shared;
+  start = pos = sharedNext;
   try {
     write(value, 1);
   } catch (error) {
-    pos = start;
-    if (slab.length > MAX_RETAINED_ENCODE_BUFFER) newSlab(SLAB_BYTES);
+    slab = shared;
     throw error instanceof EncodeError ? error : new EncodeError(`value cannot be encoded as msgpack: ${String(error)}`, { cause: error });
   } finally {
     writing = false;
   }
   const out = slab.subarray(start, pos);
-  if (slab.length > MAX_RETAINED_ENCODE_BUFFER) newSlab(SLAB_BYTES);
-  else pos = Math.min((pos + 7) & ~7, slab.length); // the next message starts aligned, or at the slab's end
+  if (slab === shared) sharedNext = (pos + 7) & ~7; // the next message starts aligned (at most at the slab's end: 64 KiB is a multiple of 8)
+  slab = shared;
   return out;
 }
 
-function newSlab(bytes: number): void {
-  slab = Buffer.allocUnsafeSlow(bytes);
-  pos = 0;
-  start = 0;
-}
-
-/** Makes room for `bytes` more: the message so far moves to a new slab, large enough for it and what follows. */
+/**
+ * Makes room for `bytes` more. When the message so far and `bytes` fit half
+ * a slab, they move to a new shared slab, which takes the messages after it
+ * too; otherwise the message moves to memory of its own, of its size so far
+ * and `bytes` (doubled while it grows by small writes), and the shared slab
+ * is left as it was.
+ */
 function room(bytes: number): void {
   if (pos + bytes <= slab.length) return;
   const written = pos - start;
-  const old = slab;
-  const from = start;
-  // Doubling while a message grows by small writes; one large payload gets its own size (and a slab's more).
-  newSlab(Math.max(2 * written, written + bytes) + SLAB_BYTES);
-  old.copy(slab, 0, from, from + written);
+  const needed = written + bytes;
+  const from = slab;
+  if (from === shared && needed <= SLAB_BYTES / 2) {
+    slab = shared = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    sharedNext = 0;
+  } else slab = Buffer.allocUnsafeSlow(Math.max(2 * written, needed) + OWN_SLACK);
+  from.copy(slab, 0, start, start + written);
+  start = 0;
   pos = written;
 }
 

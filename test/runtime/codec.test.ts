@@ -276,17 +276,33 @@ describe("msgpack writer (ours, with @msgpack/msgpack as the oracle)", () => {
     expect(decodeValue(encodeValue(words))).toEqual(new Uint8Array(words.buffer, words.byteOffset, 4));
   });
 
-  it("goes on after a message that ends in the last 7 bytes of its slab (found by the edges test: the next start was aligned past the end)", () => {
+  it("goes on after a message that ends in the last 7 bytes of its slab, where the next aligned start is its end", () => {
+    /** Writes messages until a bin can end exactly `gap` bytes before its slab's end; returns that bin's message. */
+    const endingAt = (gap: number): Buffer => {
+      for (;;) {
+        const probe = encodeValue(0); // one byte; the next message starts 8 bytes after it
+        const size = probe.buffer.byteLength - (probe.byteOffset + 8) - gap; // the bin's, header included
+        const length = size - 2 < 256 ? size - 2 : size - 3; // bin 8 or bin 16
+        if (size > 20_000) encodeValue(new Uint8Array(16_000)); // within half a slab: it stays in the slab
+        else if (length < 0 || (size - 2 >= 256 && length < 256)) encodeValue(new Uint8Array(300)); // no bin ends there: on to the next
+        else return encodeValue(new Uint8Array(length));
+      }
+    };
     for (let gap = 1; gap < 8; gap++) {
-      encodeValue(new Uint8Array(MAX_RETAINED_ENCODE_BUFFER + 1)); // a slab grown past the limit is let go: the next is fresh
-      encodeValue(new Uint8Array(70_001)); // too large for it: a slab grown to fit, of a length that is not a multiple of 8
-      const probe = encodeValue(0);
-      const slab = probe.buffer;
-      const text = "z".repeat(slab.byteLength - (probe.byteOffset + 8) - gap - 3); // a str 16, starting 8 bytes after the probe
-      const last = encodeValue(text);
-      expect([last.buffer === slab, slab.byteLength - (last.byteOffset + last.length)]).toEqual([true, gap]);
+      const last = endingAt(gap);
+      expect(last.buffer.byteLength - (last.byteOffset + last.length)).toBe(gap);
       expect(decodeValue(encodeValue(["after", gap]))).toEqual(["after", gap]);
     }
+  });
+
+  it("writes a message of more than half a slab into memory of its own, and keeps the slab for the next", () => {
+    const small = encodeValue("before");
+    const large = encodeValue(["echo", [new Uint8Array(MAX_RETAINED_ENCODE_BUFFER).fill(1)], {}]);
+    const next = encodeValue("after");
+    expect(large.byteOffset).toBe(0);
+    expect(large.buffer.byteLength - large.length).toBeLessThan(1024);
+    expect(next.buffer).toBe(small.buffer);
+    expect((decodeValue(large) as [string, [Uint8Array]])[1][0].every((byte) => byte === 1)).toBe(true);
   });
 
   it("never overwrites a message it handed out, across slabs and a message larger than a slab", () => {
