@@ -27,7 +27,7 @@ const SHORT_STRING = 64;
 let shared = Buffer.allocUnsafeSlow(SLAB_BYTES);
 let sharedNext = 0;
 /** Where the message being written goes: `shared`, or memory of its own; the next byte to write, and where it starts. */
-let slab = shared;
+let target = shared;
 let pos = 0;
 let start = 0;
 /** A write is under way: a getter or proxy in the value that encodes must not write over it. */
@@ -49,20 +49,20 @@ let writing = false;
 export function writeBody(value: unknown): Buffer {
   if (writing) throw new EncodeError("a value cannot be encoded while another is being encoded (a getter or proxy that encodes)");
   writing = true;
-  slab = shared;
+  target = shared;
   start = pos = sharedNext;
   try {
     write(value, 1);
   } catch (error) {
-    slab = shared;
+    target = shared;
     throw error instanceof EncodeError ? error : new EncodeError(`value cannot be encoded as msgpack: ${String(error)}`, { cause: error });
   } finally {
     writing = false;
   }
-  const out = slab.subarray(start, pos);
-  if (slab === shared) sharedNext = (pos + 7) & ~7; // the next message starts aligned (at most at the slab's end: 64 KiB is a multiple of 8)
-  slab = shared;
-  return out;
+  const message = target.subarray(start, pos);
+  if (target === shared) sharedNext = (pos + 7) & ~7; // the next message starts aligned (at most at the slab's end: 64 KiB is a multiple of 8)
+  target = shared;
+  return message;
 }
 
 /**
@@ -73,15 +73,15 @@ export function writeBody(value: unknown): Buffer {
  * is left as it was.
  */
 function room(bytes: number): void {
-  if (pos + bytes <= slab.length) return;
+  if (pos + bytes <= target.length) return;
   const written = pos - start;
   const needed = written + bytes;
-  const from = slab;
+  const from = target;
   if (from === shared && needed <= SLAB_BYTES / 2) {
-    slab = shared = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    target = shared = Buffer.allocUnsafeSlow(SLAB_BYTES);
     sharedNext = 0;
-  } else slab = Buffer.allocUnsafeSlow(Math.max(2 * written, needed) + OWN_SLACK);
-  from.copy(slab, 0, start, start + written);
+  } else target = Buffer.allocUnsafeSlow(Math.max(2 * written, needed) + OWN_SLACK);
+  from.copy(target, 0, start, start + written);
   start = 0;
   pos = written;
 }
@@ -95,19 +95,20 @@ function write(value: unknown, depth: number): void {
       return writeNumber(value);
     case "boolean":
       room(1);
-      slab[pos++] = value ? 0xc3 : 0xc2;
+      target[pos++] = value ? 0xc3 : 0xc2;
       return;
     case "undefined":
       room(1);
-      slab[pos++] = 0xc0;
+      target[pos++] = 0xc0;
       return;
     case "bigint":
       return writeBigInt(value);
     case "object":
       if (value === null) {
         room(1);
-        slab[pos++] = 0xc0;
+        target[pos++] = 0xc0;
       } else if (Array.isArray(value)) writeArray(value, depth);
+      else if (value instanceof Uint8Array) writeBin(value);
       else if (ArrayBuffer.isView(value)) writeBin(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
       else if (value instanceof Date) writeDate(value);
       else if (value instanceof ExtData) writeExtData(value);
@@ -123,16 +124,16 @@ function write(value: unknown, depth: number): void {
 function writeNumber(value: number): void {
   room(9);
   if (!Number.isSafeInteger(value)) {
-    slab[pos] = 0xcb;
-    slab.writeDoubleBE(value, pos + 1);
+    target[pos] = 0xcb;
+    target.writeDoubleBE(value, pos + 1);
     pos += 9;
   } else if (value >= 0) {
-    if (value < 0x80) slab[pos++] = value;
+    if (value < 0x80) target[pos++] = value;
     else if (value < 0x100) writeHead(0xcc, value, 1);
     else if (value < 0x10000) writeHead(0xcd, value, 2);
     else if (value < TWO_POW_32) writeHead(0xce, value, 4);
     else writeInt64(0xcf, Math.floor(value / TWO_POW_32), value >>> 0);
-  } else if (value >= -0x20) slab[pos++] = value & 0xff;
+  } else if (value >= -0x20) target[pos++] = value & 0xff;
   else if (value >= -0x80) writeHead(0xd0, value & 0xff, 1);
   else if (value >= -0x8000) writeHead(0xd1, value & 0xffff, 2);
   else if (value >= -0x80000000) writeHead(0xd2, value >>> 0, 4);
@@ -151,25 +152,25 @@ function writeBigInt(value: bigint): void {
 
 /** A head and the two 32-bit halves of an int64 or uint64, as unsigned numbers; room made by the caller. */
 function writeInt64(head: number, high: number, low: number): void {
-  slab[pos] = head;
-  slab.writeUInt32BE(high, pos + 1);
-  slab.writeUInt32BE(low, pos + 5);
+  target[pos] = head;
+  target.writeUInt32BE(high, pos + 1);
+  target.writeUInt32BE(low, pos + 5);
   pos += 9;
 }
 
 /** A head and a big-endian unsigned length or value of 1, 2 or 4 bytes; room made by the caller. */
 function writeHead(head: number, value: number, size: 1 | 2 | 4): void {
-  slab[pos] = head;
-  if (size === 1) slab[pos + 1] = value;
-  else if (size === 2) slab.writeUInt16BE(value, pos + 1);
-  else slab.writeUInt32BE(value, pos + 1);
+  target[pos] = head;
+  if (size === 1) target[pos + 1] = value;
+  else if (size === 2) target.writeUInt16BE(value, pos + 1);
+  else target.writeUInt32BE(value, pos + 1);
   pos += 1 + size;
 }
 
 /** The header of a str, bin, array or map of `length`: the fix form below `fixLimit` (none when 0), then 8-, 16- and 32-bit lengths. */
 function writeLength(length: number, fix: number, fixLimit: number, head8: number, head16: number, head32: number, what: string): void {
   room(5);
-  if (length < fixLimit) slab[pos++] = fix | length;
+  if (length < fixLimit) target[pos++] = fix | length;
   else if (length < 0x100 && head8 !== 0) writeHead(head8, length, 1);
   else if (length < 0x10000) writeHead(head16, length, 2);
   else if (length < TWO_POW_32) writeHead(head32, length, 4);
@@ -183,7 +184,7 @@ function writeString(text: string): void {
     const bytes = Buffer.byteLength(text, "utf8");
     writeLength(bytes, 0xa0, 32, 0xd9, 0xda, 0xdb, "a string");
     room(bytes);
-    pos += slab.write(text, pos, bytes, "utf8");
+    pos += target.write(text, pos, bytes, "utf8");
     return;
   }
   if (length < 32) {
@@ -194,10 +195,10 @@ function writeString(text: string): void {
     for (; i < length; i++) {
       const code = text.charCodeAt(i);
       if (code >= 0x80) break;
-      slab[at++] = code;
+      target[at++] = code;
     }
     if (i === length) {
-      slab[pos] = 0xa0 | length;
+      target[pos] = 0xa0 | length;
       pos = at;
       return;
     }
@@ -219,20 +220,20 @@ function writeString(text: string): void {
   let at = pos;
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 0x80) slab[at++] = code;
+    if (code < 0x80) target[at++] = code;
     else if (code < 0x800) {
-      slab[at++] = 0xc0 | (code >> 6);
-      slab[at++] = 0x80 | (code & 0x3f);
+      target[at++] = 0xc0 | (code >> 6);
+      target[at++] = 0x80 | (code & 0x3f);
     } else if (code < 0xd800 || code >= 0xe000) {
-      slab[at++] = 0xe0 | (code >> 12);
-      slab[at++] = 0x80 | ((code >> 6) & 0x3f);
-      slab[at++] = 0x80 | (code & 0x3f);
+      target[at++] = 0xe0 | (code >> 12);
+      target[at++] = 0x80 | ((code >> 6) & 0x3f);
+      target[at++] = 0x80 | (code & 0x3f);
     } else {
       const point = 0x10000 + ((code - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
-      slab[at++] = 0xf0 | (point >> 18);
-      slab[at++] = 0x80 | ((point >> 12) & 0x3f);
-      slab[at++] = 0x80 | ((point >> 6) & 0x3f);
-      slab[at++] = 0x80 | (point & 0x3f);
+      target[at++] = 0xf0 | (point >> 18);
+      target[at++] = 0x80 | ((point >> 12) & 0x3f);
+      target[at++] = 0x80 | ((point >> 6) & 0x3f);
+      target[at++] = 0x80 | (point & 0x3f);
     }
   }
   pos = at;
@@ -250,7 +251,7 @@ interface WellFormed {
 function writeBin(bytes: Uint8Array): void {
   writeLength(bytes.length, 0, 0, 0xc4, 0xc5, 0xc6, "a bin");
   room(bytes.length);
-  slab.set(bytes, pos);
+  target.set(bytes, pos);
   pos += bytes.length;
 }
 
@@ -287,11 +288,11 @@ function writeExtension(type: number, data: Uint8Array): void {
   const fixHead = FIXEXT_HEADS[length];
   if (fixHead !== undefined) {
     room(1);
-    slab[pos++] = fixHead;
+    target[pos++] = fixHead;
   } else writeLength(length, 0, 0, 0xc7, 0xc8, 0xc9, "an extension");
   room(1 + length);
-  slab[pos++] = type & 0xff;
-  slab.set(data, pos);
+  target[pos++] = type & 0xff;
+  target.set(data, pos);
   pos += length;
 }
 
