@@ -68,8 +68,8 @@ for (const [heads, size] of [
  * facts"): str → string (strict utf-8), bin → a Uint8Array view of `bytes`'
  * memory (no copy), maps → plain objects with string keys only, integers
  * within ±(2^53 − 1) → number and int64/uint64 beyond → bigint, the
- * timestamp extension (-1) → Date, Python's pickled extensions (123–126)
- * refused, other extensions → ExtData.
+ * timestamp extension (-1) → Date, the other negative (reserved) types and
+ * Python's pickled extensions (123–126) refused, other extensions → ExtData.
  *
  * Every header is checked before what it declares is read or allocated:
  * against `limits`, and against the bytes left (no more elements than bytes
@@ -270,7 +270,7 @@ function readUtf8(bytes: Uint8Array, at: number, length: number, start: number):
   }
 }
 
-/** An extension value as pseud reads it: the timestamp (-1) as a Date, the pickled Python types refused, others as ExtData. */
+/** An extension value as pseud reads it: the timestamp (-1) as a Date, the other negative (reserved) types and the pickled Python ones refused, others as ExtData. */
 function readExtension(data: Uint8Array, type: number): unknown {
   if (type === EXT_TIMESTAMP) {
     // Nanoseconds are below 10^9 (Python's msgpack refuses more; @msgpack/msgpack would carry them into the seconds).
@@ -278,6 +278,8 @@ function readExtension(data: Uint8Array, type: number): unknown {
     if (nanoseconds > 999_999_999) throw bad(`a timestamp's nanoseconds (${nanoseconds}) are over 999999999`);
     return decodeTimestampExtension(data);
   }
+  // msgpack reserves the negative types but -1; Python's msgpack refuses them too.
+  if (type < 0) throw bad(`extension type ${type} is reserved by msgpack`);
   const pythonType = PICKLED_EXT_TYPES[type];
   if (pythonType !== undefined) {
     throw new ProtocolError(

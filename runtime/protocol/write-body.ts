@@ -55,7 +55,7 @@ export function writeBody(value: unknown): Buffer {
     write(value, 1);
   } catch (error) {
     target = shared;
-    throw error instanceof EncodeError ? error : new EncodeError(`value cannot be encoded as msgpack: ${String(error)}`, { cause: error });
+    throw asEncodeError(error);
   } finally {
     writing = false;
   }
@@ -66,11 +66,40 @@ export function writeBody(value: unknown): Buffer {
 }
 
 /**
+ * What a write threw, as an EncodeError. A getter or proxy in the value can
+ * throw anything, even what `instanceof` or `String` throw on (a revoked
+ * proxy, a throwing toString): that is said, not thrown again.
+ */
+function asEncodeError(error: unknown): EncodeError {
+  let text = "a thrown value that cannot be shown";
+  try {
+    if (error instanceof EncodeError) return error;
+    text = String(error);
+  } catch {
+    // text stays as it is
+  }
+  return new EncodeError(`value cannot be encoded as msgpack: ${text}`, { cause: error });
+}
+
+/**
+ * A message to keep after it is sent (a pending call's WORK, to send again
+ * after a server's UNAUTHORIZED): one written in a slab is copied, since its
+ * view would keep the whole slab alive as long as the call is pending (a
+ * copy of a small one comes from Node's 8 KiB pool, as the id does from its
+ * own 4 KiB one); one in memory of its own is kept as it is.
+ */
+export function keptCopy(message: Buffer): Buffer {
+  return message.length <= SLAB_BYTES / 2 ? Buffer.from(message) : message;
+}
+
+/**
  * Makes room for `bytes` more. When the message so far and `bytes` fit half
  * a slab, they move to a new shared slab, which takes the messages after it
  * too; otherwise the message moves to memory of its own, of its size so far
- * and `bytes` (doubled while it grows by small writes), and the shared slab
- * is left as it was.
+ * and `bytes` (and {@link OWN_SLACK}), and the shared slab is left as it
+ * was. Memory of its own that is outgrown grows by an eighth more than it
+ * needs: a message growing by small writes is copied about nine times its
+ * size in all, and its memory is at most an eighth larger than it.
  */
 function room(bytes: number): void {
   if (pos + bytes <= target.length) return;
@@ -80,7 +109,7 @@ function room(bytes: number): void {
   if (from === shared && needed <= SLAB_BYTES / 2) {
     target = shared = Buffer.allocUnsafeSlow(SLAB_BYTES);
     sharedNext = 0;
-  } else target = Buffer.allocUnsafeSlow(Math.max(2 * written, needed) + OWN_SLACK);
+  } else target = Buffer.allocUnsafeSlow(needed + (from === shared ? OWN_SLACK : Math.max(OWN_SLACK, needed >>> 3)));
   from.copy(target, 0, start, start + written);
   start = 0;
   pos = written;
@@ -277,7 +306,8 @@ function writeDate(date: Date): void {
 
 function writeExtData(ext: ExtData): void {
   const { type, data } = ext;
-  if (!Number.isInteger(type) || type < -128 || type > 127) throw new EncodeError(`extension type ${type} is not an 8-bit signed integer`);
+  if (!Number.isInteger(type) || type < 0 || type > 127)
+    throw new EncodeError(`extension type ${type} is not one of an application's (0 to 127; msgpack reserves the negative ones, -1 for the timestamp: send a Date)`);
   if (!(data instanceof Uint8Array)) throw new EncodeError(`extension type ${type} has no bytes (data written on demand is not supported)`);
   writeExtension(type, data);
 }
