@@ -22,9 +22,13 @@ export { MAX_RETAINED_ENCODE_BUFFER } from "./write-body.js";
 
 /**
  * Encodes one value (see {@link writeBody} for how each type is written).
- * Throws {@link EncodeError} for what msgpack cannot carry: functions,
- * symbols, Map and Set, bigints outside the 64-bit range, an invalid Date, a
- * string holding a lone surrogate, values nested deeper than 100.
+ * The result is a view of memory shared with other messages, as Node's own
+ * small Buffers are: its bytes are its own, but its `.buffer` holds other
+ * messages (a HELLO's password, say), so copy it (`Buffer.from`) before
+ * handing the underlying memory on. Throws {@link EncodeError} for what
+ * msgpack cannot carry: functions, symbols, Map and Set, bigints outside the
+ * 64-bit range, an invalid Date, a string holding a lone surrogate, an
+ * ExtData of a negative (reserved) type, values nested deeper than 100.
  */
 export function encodeValue(value: unknown): Buffer {
   return writeBody(value);
