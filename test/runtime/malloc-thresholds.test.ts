@@ -17,8 +17,12 @@ async function faults(tuning: "on" | "off"): Promise<number> {
 
 describe.runIf(process.platform === "linux")("malloc thresholds", () => {
   it("a pseud socket raises glibc's thresholds, so large buffers stop faulting their pages in anew; PSEUD_MALLOC_TUNING=off leaves them", async () => {
-    const [on, off] = await Promise.all([faults("on"), faults("off")]);
-    // Off: 64 faults per 256 KiB buffer (each its own mmap), 20,480 in all. On: the heap's pages, faulted once and reused.
+    // Off, glibc's own dynamic threshold serves the buffers from the heap after the first round, and its trim gives their
+    // pages back each round (64 faults per buffer again, about 20,000 in all) unless an allocation of another thread lands
+    // above them: under a loaded suite one run in many measured 1,066. The larger of two runs is the baseline.
+    const [on, off1, off2] = await Promise.all([faults("on"), faults("off"), faults("off")]);
+    const off = Math.max(off1, off2);
+    // On: the heap's pages, faulted once and reused.
     expect(off).toBeGreaterThan(320 * 32);
     expect(on).toBeLessThan(off / 4);
   });
