@@ -3,7 +3,6 @@ import { type Limits, overSize, resolveLimits } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/decode-limits.js";
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
-import { keptCopy } from "../protocol/write-body.js";
 import type { LogRateLimit } from "../rate-limited-logger.js";
 import { RouterSocket, type RouterSocketOptions, type SendDone, type SendPolicy, type SocketHandlers } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";
@@ -197,8 +196,6 @@ export class RpcPeer implements PeerControl {
     let frames: Buffer[];
     try {
       frames = this.frame([peer, EMPTY], { type: "WORK", id, work: { method, args, kwargs } });
-      // Kept until the call settles, to send again: a copy, not a view that would keep the encoder's slab alive.
-      frames[frames.length - 1] = keptCopy(frames[frames.length - 1] as Buffer);
     } catch (error) {
       this.pending.release(id);
       return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : PseudError.from(error));

@@ -287,7 +287,7 @@ describe("msgpack writer (ours, with @msgpack/msgpack as the oracle)", () => {
         const probe = encodeValue(0); // one byte; the next message starts 8 bytes after it
         const size = probe.buffer.byteLength - (probe.byteOffset + 8) - gap; // the bin's, header included
         const length = size - 2 < 256 ? size - 2 : size - 3; // bin 8 or bin 16
-        if (size > 20_000) encodeValue(new Uint8Array(16_000)); // within half a slab: it stays in the slab
+        if (size > MAX_RETAINED_ENCODE_BUFFER / 2 - 8) encodeValue(new Uint8Array(MAX_RETAINED_ENCODE_BUFFER / 4)); // within half a slab: it stays there
         else if (length < 0 || (size - 2 >= 256 && length < 256)) encodeValue(new Uint8Array(300)); // no bin ends there: on to the next
         else return encodeValue(new Uint8Array(length));
       }
