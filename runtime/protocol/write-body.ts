@@ -44,10 +44,12 @@ let writing = false;
  * ArrayBufferViews → bin, arrays, plain objects → maps of their own
  * enumerable keys, `null` and `undefined` → nil, `Date` → the timestamp
  * extension (-1), ExtData → its extension. Returns a view of memory no later
- * message overwrites (no copy out). Throws {@link EncodeError} for what
- * msgpack cannot carry: functions, symbols, Map and Set, bigints outside the
- * 64-bit range, an invalid Date, a string holding a lone surrogate, values
- * nested deeper than {@link DEFAULT_MAX_DEPTH}.
+ * message overwrites (no copy out). Throws {@link EncodeError}, and only
+ * that, for what msgpack cannot carry: functions, symbols, Map and Set,
+ * bigints outside the 64-bit range, an invalid Date, a string holding a lone
+ * surrogate, ExtData of a negative (reserved) type, values nested deeper
+ * than {@link DEFAULT_MAX_DEPTH}; for an encode started from inside this one;
+ * and for whatever a getter or proxy in the value throws.
  */
 export function writeBody(value: unknown): Buffer {
   if (writing) throw new EncodeError("a value cannot be encoded while another is being encoded (a getter or proxy that encodes)");
