@@ -1,5 +1,4 @@
-import type { DecodeLimits } from "./decode-limits.js";
-import { DEFAULT_DECODE_LIMITS } from "./decode-limits.js";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "./decode-limits.js";
 import { readBody } from "./read-body.js";
 import { writeBody } from "./write-body.js";
 

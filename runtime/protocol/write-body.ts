@@ -205,7 +205,7 @@ function writeString(text: string): void {
   if (length >= SHORT_STRING) {
     if (!(text as unknown as WellFormed).isWellFormed()) throw loneSurrogate();
     const bytes = Buffer.byteLength(text, "utf8");
-    writeLength(bytes, 0xa0, 32, 0xd9, 0xda, 0xdb, "a string");
+    writeStrHead(bytes);
     room(bytes);
     pos += target.write(text, pos, bytes, "utf8");
     return;
@@ -238,7 +238,7 @@ function writeString(text: string): void {
       i++;
     } else throw loneSurrogate();
   }
-  writeLength(bytes, 0xa0, 32, 0xd9, 0xda, 0xdb, "a string");
+  writeStrHead(bytes);
   room(bytes);
   let at = pos;
   for (let i = 0; i < length; i++) {
@@ -260,6 +260,11 @@ function writeString(text: string): void {
     }
   }
   pos = at;
+}
+
+/** A str header for `bytes` of utf-8: fixstr, str 8, 16 or 32. */
+function writeStrHead(bytes: number): void {
+  writeLength(bytes, 0xa0, 32, 0xd9, 0xda, 0xdb, "a string");
 }
 
 function loneSurrogate(): EncodeError {
