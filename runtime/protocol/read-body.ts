@@ -1,17 +1,8 @@
 import { decodeTimestampExtension, EXT_TIMESTAMP, ExtData } from "@msgpack/msgpack";
 import { ProtocolError } from "../errors.js";
 import type { DecodeLimits } from "./decode-limits.js";
+import { PICKLED_EXT_TYPES } from "./pickled-ext.js";
 
-/**
- * Python pseud's pickle-carrying extension types, refused: unpickling a
- * peer's bytes is a remote-code-execution hole in the reference.
- */
-const PICKLED_EXT_TYPES: Readonly<Record<number, string>> = {
-  123: "tzinfo",
-  124: "timedelta",
-  125: "datetime",
-  126: "date",
-};
 
 /** A container open while reading: an array, or a map read into a plain object. */
 type Container = unknown[] | Record<string, unknown>;

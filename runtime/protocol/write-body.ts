@@ -1,6 +1,7 @@
 import { EXT_TIMESTAMP, ExtData, encodeTimestampExtension } from "@msgpack/msgpack";
 import { EncodeError } from "../errors.js";
 import { DEFAULT_MAX_DEPTH } from "./decode-limits.js";
+import { PICKLED_EXT_TYPES } from "./pickled-ext.js";
 
 /**
  * The encode memory kept from one message to the next: one slab of 8 KiB,
@@ -47,7 +48,7 @@ let writing = false;
  * message overwrites (no copy out). Throws {@link EncodeError}, and only
  * that, for what msgpack cannot carry: functions, symbols, Map and Set,
  * bigints outside the 64-bit range, an invalid Date, a string holding a lone
- * surrogate, ExtData of a negative (reserved) type, values nested deeper
+ * surrogate, ExtData of a negative (reserved) or pickled (123–126) type, values nested deeper
  * than {@link DEFAULT_MAX_DEPTH}; for an encode started from inside this one;
  * and for whatever a getter or proxy in the value throws.
  */
@@ -307,6 +308,8 @@ function writeExtData(ext: ExtData): void {
   const { type, data } = ext;
   if (!Number.isInteger(type) || type < 0 || type > 127)
     throw new EncodeError(`extension type ${type} is not one of an application's (0 to 127; msgpack reserves the negative ones, -1 for the timestamp: send a Date)`);
+  const pythonType = PICKLED_EXT_TYPES[type];
+  if (pythonType !== undefined) throw new EncodeError(`extension type ${type} carries a pickled Python ${pythonType}, which a Python peer would unpickle: send a Date for a date`);
   if (!(data instanceof Uint8Array)) throw new EncodeError(`extension type ${type} has no bytes (data written on demand is not supported)`);
   writeExtension(type, data);
 }

@@ -199,6 +199,13 @@ describe("msgpack codec", () => {
     expect(() => encodeValue(new ExtData(-1, Uint8Array.of(1, 2, 3)))).toThrow(/send a Date/);
   });
 
+  it("never writes Python's pickled extension types, which a Python peer would unpickle", () => {
+    for (const [type, name] of [[123, "tzinfo"], [124, "timedelta"], [125, "datetime"], [126, "date"]] as const) {
+      expect(() => encodeValue({ when: new ExtData(type, Uint8Array.of(0x80)) })).toThrow(new RegExp(`pickled Python ${name}`));
+    }
+    expect(decodeValue(encodeValue(new ExtData(122, Uint8Array.of(1)))) as ExtData).toBeInstanceOf(ExtData);
+  });
+
   it("refuses what msgpack cannot carry, with an EncodeError", () => {
     for (const value of [() => 1, Symbol("s"), new Map([["a", 1]]), new Set([1]), 2n ** 64n, -(2n ** 63n) - 1n]) {
       expect(() => encodeValue({ value })).toThrow(EncodeError);
