@@ -3,6 +3,7 @@ import { type Limits, overSize, resolveLimits } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/decode-limits.js";
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
+import { TooLargeError } from "../protocol/write-body.js";
 import type { LogRateLimit } from "../rate-limited-logger.js";
 import { RouterSocket, type RouterSocketOptions, type SendDone, type SendPolicy, type SocketHandlers } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";
@@ -263,20 +264,25 @@ export class RpcPeer implements PeerControl {
     });
   }
 
-  /** Envelope + encoded message; throws EncodeError when the message cannot be encoded or is too large to send. */
+  /**
+   * Envelope + encoded message. Throws EncodeError when the message cannot
+   * be encoded, and TooLargeError when a frame would be over
+   * `limits.maxMessageSize` (a peer with our limit would drop the whole
+   * connection for it): a body stops being encoded once it is over.
+   */
   private frame(envelope: Envelope, message: Message): Buffer[] {
-    const frames = encodeMessage(message, envelope);
-    const tooLarge = this.tooLarge(frames, message.type);
-    if (tooLarge !== undefined) throw new EncodeError(tooLarge);
-    return frames;
-  }
-
-  /** Why a frame is too large to send: a peer with our size limit would drop the whole connection for it. */
-  private tooLarge(frames: readonly Buffer[], type: Message["type"]): string | undefined {
+    const { maxMessageSize } = this.limits;
+    let frames: Buffer[];
+    try {
+      frames = encodeMessage(message, envelope, maxMessageSize === -1 ? undefined : maxMessageSize);
+    } catch (error) {
+      if (error instanceof TooLargeError) throw new TooLargeError(`the ${message.type} is over limits.maxMessageSize (${maxMessageSize} bytes)`);
+      throw error;
+    }
     let largest = 0;
     for (const frame of frames) largest = Math.max(largest, frame.length);
-    if (!overSize(this.limits, largest)) return undefined;
-    return `the ${type} is ${largest} bytes, over limits.maxMessageSize (${this.limits.maxMessageSize})`;
+    if (overSize(this.limits, largest)) throw new TooLargeError(`the ${message.type} is ${largest} bytes, over limits.maxMessageSize (${maxMessageSize})`);
+    return frames;
   }
 
   /** Hands frames to the socket; `after` runs once ZeroMQ took them or they were given up (logged). */
@@ -395,17 +401,15 @@ export class RpcPeer implements PeerControl {
       this.logger.debug("reply dropped: the peer is closed", { method });
       return after();
     }
-    const message = toReply(id, outcome);
+    let message = toReply(id, outcome);
     let frames: Buffer[];
     try {
-      frames = encodeMessage(message, envelope);
+      frames = this.frame(envelope, message);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      frames = this.frame(envelope, { type: "ERROR", id, failure: this.dispatcher.failureOf(new TypeError(`the result of ${method} cannot be encoded: ${why}`)) });
-    }
-    const tooLarge = this.tooLarge(frames, message.type);
-    if (tooLarge !== undefined) {
-      frames = this.frame(envelope, { type: "ERROR", id, failure: this.dispatcher.failureOf(valueError(`the result of ${method} cannot be sent: ${tooLarge}`)) });
+      const failure = error instanceof TooLargeError ? valueError(`the result of ${method} cannot be sent: ${why}`) : new TypeError(`the result of ${method} cannot be encoded: ${why}`);
+      message = { type: "ERROR", id, failure: this.dispatcher.failureOf(failure) };
+      frames = this.frame(envelope, message);
     }
     this.post(frames, message.type, this.replyPolicy(envelope[0], connection), after);
   }

@@ -17,7 +17,7 @@ import { writeBody } from "./write-body.js";
  * timestamp's encoding, and is the oracle our tests compare both with.
  */
 
-export { MAX_RETAINED_ENCODE_BUFFER } from "./write-body.js";
+export { MAX_RETAINED_ENCODE_BUFFER, TooLargeError } from "./write-body.js";
 
 /**
  * Encodes one value (see {@link writeBody} for how each type is written).
@@ -27,10 +27,12 @@ export { MAX_RETAINED_ENCODE_BUFFER } from "./write-body.js";
  * handing the underlying memory on. Throws {@link EncodeError} for what
  * msgpack cannot carry: functions, symbols, Map and Set, bigints outside the
  * 64-bit range, an invalid Date, a string holding a lone surrogate, an
- * ExtData of a negative (reserved) type, values nested deeper than 100.
+ * ExtData of a negative (reserved) type, values nested deeper than 100;
+ * and {@link TooLargeError} for a body of more than `maxBytes`, whose
+ * encoding stops there.
  */
-export function encodeValue(value: unknown): Buffer {
-  return writeBody(value);
+export function encodeValue(value: unknown, maxBytes?: number): Buffer {
+  return writeBody(value, maxBytes);
 }
 
 /**

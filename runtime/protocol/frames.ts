@@ -67,10 +67,11 @@ const EMPTY = Buffer.alloc(0);
  * Encodes a message as its four frames `[VERSION, MESSAGE_ID, TYPE, BODY]`,
  * after the frames of `envelope` if one is given (a ROUTER's routing id and
  * delimiter), in one array: what a socket sends, with no array to spread.
- * Throws {@link EncodeError} when a value in the body cannot be encoded.
+ * Throws {@link EncodeError} when a value in the body cannot be encoded,
+ * {@link TooLargeError} (one) when the body would be over `maxBodyBytes`.
  */
-export function encodeMessage(message: Message, envelope: readonly Buffer[] = []): Buffer[] {
-  const body = encodeBody(message);
+export function encodeMessage(message: Message, envelope: readonly Buffer[] = [], maxBodyBytes?: number): Buffer[] {
+  const body = encodeBody(message, maxBodyBytes);
   const type = TYPE_FRAMES[message.type];
   // An array of its final length from the start (a slice that grows by four would be allocated twice).
   if (envelope.length === 2) return [envelope[0] as Buffer, envelope[1] as Buffer, VERSION_V1, message.id, type, body];
@@ -79,16 +80,16 @@ export function encodeMessage(message: Message, envelope: readonly Buffer[] = []
   return frames;
 }
 
-function encodeBody(message: Message): Buffer {
+function encodeBody(message: Message, maxBytes: number | undefined): Buffer {
   switch (message.type) {
     case "WORK":
-      return encodeValue([message.work.method, message.work.args, message.work.kwargs]);
+      return encodeValue([message.work.method, message.work.args, message.work.kwargs], maxBytes);
     case "OK":
-      return encodeValue(message.value);
+      return encodeValue(message.value, maxBytes);
     case "ERROR":
-      return encodeValue([message.failure.className, message.failure.message, message.failure.traceback]);
+      return encodeValue([message.failure.className, message.failure.message, message.failure.traceback], maxBytes);
     case "HELLO":
-      return encodeValue([message.login, message.password]);
+      return encodeValue([message.login, message.password], maxBytes);
     case "AUTHENTICATED":
     case "UNAUTHORIZED":
     case "HEARTBEAT":

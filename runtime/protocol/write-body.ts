@@ -20,6 +20,8 @@ export const MAX_RETAINED_ENCODE_BUFFER = 8 * 1024;
 const SLAB_BYTES = MAX_RETAINED_ENCODE_BUFFER;
 /** Room left after a large payload in memory of its own, for the rest of its message (a WORK's kwargs, say). */
 const OWN_SLACK = 256;
+/** The most that room() is asked for beyond what is then written: a number's 9 bytes, of which 1 may be used. */
+const MAX_UNUSED_ROOM = 8;
 
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -36,6 +38,18 @@ let pos = 0;
 let start = 0;
 /** A write is under way: a getter or proxy in the value that encodes must not write over it. */
 let writing = false;
+/** The most bytes the message being written may take. */
+let limit = Number.POSITIVE_INFINITY;
+
+/**
+ * A body over the most bytes it may take: {@link writeBody} stops writing
+ * it as soon as that is certain, so a value of any size costs no more
+ * memory than the limit (and an eighth), and no more time than writing that
+ * much.
+ */
+export class TooLargeError extends EncodeError {
+  override name = "TooLargeError";
+}
 
 /**
  * Writes one value as msgpack, as pseud peers speak it (PROTOCOL.md,
@@ -50,15 +64,19 @@ let writing = false;
  * bigints outside the 64-bit range, an invalid Date, a string holding a lone
  * surrogate, ExtData of a negative (reserved) or pickled (123–126) type, values nested deeper
  * than {@link DEFAULT_MAX_DEPTH}; for an encode started from inside this one;
- * and for whatever a getter or proxy in the value throws.
+ * and for whatever a getter or proxy in the value throws. Throws
+ * {@link TooLargeError} for a body of more than `maxBytes`, once that is
+ * certain: the rest of the value is not written.
  */
-export function writeBody(value: unknown): Buffer {
+export function writeBody(value: unknown, maxBytes = Number.POSITIVE_INFINITY): Buffer {
   if (writing) throw new EncodeError("a value cannot be encoded while another is being encoded (a getter or proxy that encodes)");
   writing = true;
   target = shared;
   start = pos = sharedNext;
+  limit = maxBytes;
   try {
     write(value, 1);
+    if (pos - start > limit) throw overLimit();
   } catch (error) {
     target = shared;
     throw asEncodeError(error);
@@ -94,20 +112,27 @@ function asEncodeError(error: unknown): EncodeError {
  * and `bytes` (and {@link OWN_SLACK}), and the shared slab is left as it
  * was. Memory of its own that is outgrown grows by an eighth more than it
  * needs: a message growing by small writes is copied about nine times its
- * size in all, and its memory is at most an eighth larger than it.
+ * size in all, and its memory is at most an eighth larger than it. A
+ * message that would outgrow its limit is refused before more memory is
+ * made for it, and none is made beyond the limit.
  */
 function room(bytes: number): void {
   if (pos + bytes <= target.length) return;
   const written = pos - start;
   const needed = written + bytes;
+  if (needed > limit + MAX_UNUSED_ROOM) throw overLimit();
   const from = target;
   if (from === shared && needed <= SLAB_BYTES / 2) {
     target = shared = Buffer.allocUnsafeSlow(SLAB_BYTES);
     sharedNext = 0;
-  } else target = Buffer.allocUnsafeSlow(needed + (from === shared ? OWN_SLACK : Math.max(OWN_SLACK, needed >>> 3)));
+  } else target = Buffer.allocUnsafeSlow(Math.min(needed + (from === shared ? OWN_SLACK : Math.max(OWN_SLACK, needed >>> 3)), limit + MAX_UNUSED_ROOM));
   from.copy(target, 0, start, start + written);
   start = 0;
   pos = written;
+}
+
+function overLimit(): TooLargeError {
+  return new TooLargeError(`the body is over ${limit} bytes, the most it may take`);
 }
 
 function write(value: unknown, depth: number): void {
