@@ -4,8 +4,10 @@
  * own, call-client.ts): pseud's, the protocol's ceiling (a raw zeromq.js
  * echo of the six frames a pseud message has, security off and CURVE), the
  * same echo copying each body into fresh memory on both sides (what any
- * serialiser pays), the transport's limit (a raw echo of one frame) and what
- * a user would pick instead (gRPC unary).
+ * serialiser pays), the same echo called from a ROUTER as pseud's clients
+ * are (what the protocol's socket type costs the caller), the transport's
+ * limit (a raw echo of one frame) and what a user would pick instead (gRPC
+ * unary).
  */
 import * as grpc from "@grpc/grpc-js";
 import { Dealer, Router } from "zeromq";
@@ -17,6 +19,7 @@ export const KINDS = [
   "raw ZeroMQ echo",
   "raw ZeroMQ 6-frame echo",
   "raw ZeroMQ 6-frame echo, copying",
+  "raw ZeroMQ 6-frame echo, ROUTER caller",
   "raw ZeroMQ CURVE 6-frame echo",
   "pseud",
   "pseud CURVE",
@@ -31,6 +34,7 @@ export type Kind = (typeof KINDS)[number];
 export const KIND_GROUPS: readonly (readonly Kind[])[] = [
   ["raw ZeroMQ echo"],
   ["raw ZeroMQ 6-frame echo, copying"],
+  ["raw ZeroMQ 6-frame echo, ROUTER caller"],
   ["raw ZeroMQ 6-frame echo", "pseud"],
   ["raw ZeroMQ CURVE 6-frame echo", "pseud CURVE"],
   ["grpc-js unary"],
@@ -61,6 +65,9 @@ export async function startServer(kind: Kind, keys: BenchKeys): Promise<string> 
       return rawEcho(new Router({ linger: 0 }));
     case "raw ZeroMQ 6-frame echo, copying":
       return rawEcho(new Router({ linger: 0 }), true);
+    case "raw ZeroMQ 6-frame echo, ROUTER caller":
+      // Named, as a pseud server is: a ROUTER caller addresses it by its routing id.
+      return rawEcho(new Router({ linger: 0, routingId: ECHO_NAME }));
     case "raw ZeroMQ CURVE 6-frame echo":
       // No ZAP handler: libzmq lets any CURVE client in, as the pseud CURVE server lets in its one known key.
       return rawEcho(new Router({ linger: 0, curveServer: true, curveSecretKey: keys.server.secretKey }));
@@ -108,6 +115,8 @@ export function makeCaller(kind: Kind, endpoint: string, payloadName: PayloadNam
       return rawCaller(endpoint, sixFrames(payload.bytes));
     case "raw ZeroMQ 6-frame echo, copying":
       return rawCaller(endpoint, sixFrames(payload.bytes), { copying: true });
+    case "raw ZeroMQ 6-frame echo, ROUTER caller":
+      return routerCaller(endpoint, [Buffer.from(ECHO_NAME), ...sixFrames(payload.bytes)]);
     case "raw ZeroMQ CURVE 6-frame echo":
       return rawCaller(endpoint, sixFrames(payload.bytes), { curve: keys });
     case "pseud":
@@ -185,6 +194,68 @@ function rawCaller(endpoint: string, frames: Buffer | Buffer[], options: { curve
     close: async () => dealer.close(),
   };
 }
+
+/**
+ * A raw ROUTER, as a pseud client is (mandatory, probing, addressing the
+ * server by its routing id): sends `[server's routing id, ...the six frames]`.
+ * Calls wait for the echo of its probe, which says the connection is up (a
+ * ROUTER drops what it cannot route yet). One send at a time, as zeromq.js
+ * allows: the rest wait in a backlog, as in {@link rawCaller}.
+ */
+function routerCaller(endpoint: string, frames: Buffer[]): Caller {
+  const router = new Router({ linger: 0, mandatory: true, probeRouter: true });
+  router.connect(endpoint);
+  const waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let connected: () => void = () => {};
+  let ready: Promise<void> | undefined = new Promise((resolve) => (connected = resolve));
+  void (async () => {
+    for await (const reply of router) {
+      if (reply.length === 2) connected(); // the probe, echoed
+      else waiting.shift()?.resolve();
+    }
+  })().catch(() => {});
+  const failAll = (error: unknown) => {
+    for (const call of waiting.splice(0)) call.reject(error);
+  };
+  const backlog: Buffer[][] = [];
+  let draining = false;
+  let lastSend: Promise<void> = Promise.resolve();
+  const drain = async () => {
+    draining = true;
+    await lastSend.catch(() => {});
+    for (let next = backlog.shift(); next !== undefined; next = backlog.shift()) await router.send(next);
+    draining = false;
+  };
+  const send = () => {
+    if (draining) return void backlog.push(frames);
+    try {
+      lastSend = router.send(frames);
+      lastSend.catch(failAll);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EBUSY") throw error;
+      backlog.push(frames);
+      drain().catch(failAll);
+    }
+  };
+  const call = () =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      send();
+    });
+  return {
+    call: () => {
+      if (ready === undefined) return call();
+      return ready.then(() => {
+        ready = undefined;
+        return call();
+      });
+    },
+    close: async () => router.close(),
+  };
+}
+
+/** The routing id of the echo a ROUTER caller addresses. */
+const ECHO_NAME = "bench";
 
 function grpcCaller(address: string, payload: Buffer): Caller {
   const client = new EchoClientConstructor(address, grpc.credentials.createInsecure());
