@@ -199,6 +199,7 @@ export class RpcPeer implements PeerControl {
       frames = this.frame([peer, EMPTY], { type: "WORK", id, work: { method, args, kwargs } });
     } catch (error) {
       this.pending.release(id);
+      if (error instanceof TooLargeError) return Promise.reject(new TooLargeError(`arguments of ${method}: ${error.message}`));
       return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : PseudError.from(error));
     }
     const result = this.pending.add(id, peer, method, timeoutMs, frames, options.signal);
@@ -406,10 +407,17 @@ export class RpcPeer implements PeerControl {
     try {
       frames = this.frame(envelope, message);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+      // What went wrong is cut short (a getter's error may carry megabytes), so that the ERROR saying it fits.
+      const why = shortened(error instanceof Error ? error.message : String(error));
       const failure = error instanceof TooLargeError ? valueError(`the result of ${method} cannot be sent: ${why}`) : new TypeError(`the result of ${method} cannot be encoded: ${why}`);
       message = { type: "ERROR", id, failure: this.dispatcher.failureOf(failure) };
-      frames = this.frame(envelope, message);
+      try {
+        frames = this.frame(envelope, message);
+      } catch {
+        // Still over the limit (a small one, with tracebacks sent): the class alone, which the caller can still act on.
+        message = { type: "ERROR", id, failure: { className: failure.name, message: "", traceback: "" } };
+        frames = this.frame(envelope, message);
+      }
     }
     this.post(frames, message.type, this.replyPolicy(envelope[0], connection), after);
   }
@@ -461,6 +469,14 @@ function bodyBytes(frames: readonly Buffer[], start: number): number {
   let bytes = 0;
   for (let i = start; i < frames.length; i++) bytes += (frames[i] as Buffer).length;
   return bytes;
+}
+
+/** The most of a fault's text an ERROR that reports it carries. */
+const MAX_FAULT_TEXT = 512;
+
+/** `text`, cut to {@link MAX_FAULT_TEXT} characters. */
+function shortened(text: string): string {
+  return text.length > MAX_FAULT_TEXT ? `${text.slice(0, MAX_FAULT_TEXT)}… (${text.length} characters)` : text;
 }
 
 /** Python's name for "this value will not do", so a Python caller gets the builtin. */

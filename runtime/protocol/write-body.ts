@@ -43,9 +43,12 @@ let limit = Number.POSITIVE_INFINITY;
 
 /**
  * A body over the most bytes it may take: {@link writeBody} stops writing
- * it as soon as that is certain, so a value of any size costs no more
- * memory than the limit (and an eighth), and no more time than writing that
- * much.
+ * it as soon as that is certain, and makes no memory for it beyond the
+ * limit (while a message outgrows its memory, the old and the new are alive
+ * together: at most about twice the limit at once). A value of any size
+ * costs about what writing the limit's worth of it costs, and what reading
+ * the value takes before that (a map's keys are listed before its header
+ * is written).
  */
 export class TooLargeError extends EncodeError {
   override name = "TooLargeError";
@@ -66,9 +69,11 @@ export class TooLargeError extends EncodeError {
  * than {@link DEFAULT_MAX_DEPTH}; for an encode started from inside this one;
  * and for whatever a getter or proxy in the value throws. Throws
  * {@link TooLargeError} for a body of more than `maxBytes`, once that is
- * certain: the rest of the value is not written.
+ * certain: the rest of the value is not written. A `maxBytes` that is not a
+ * number ≥ 0 (Infinity, the default, for none) throws RangeError.
  */
 export function writeBody(value: unknown, maxBytes = Number.POSITIVE_INFINITY): Buffer {
+  if (typeof maxBytes !== "number" || !(maxBytes >= 0)) throw new RangeError(`maxBytes must be a number ≥ 0 (leave it out for no limit), got ${String(maxBytes)}`);
   if (writing) throw new EncodeError("a value cannot be encoded while another is being encoded (a getter or proxy that encodes)");
   writing = true;
   target = shared;
@@ -229,6 +234,8 @@ function writeLength(length: number, fix: number, fixLimit: number, head8: numbe
 function writeString(text: string): void {
   const length = text.length;
   if (length >= SHORT_STRING) {
+    // utf-8 takes at least a byte per UTF-16 unit: a string whose length alone is over the limit is not read at all.
+    if (pos - start + length > limit) throw overLimit();
     if (!(text as unknown as WellFormed).isWellFormed()) throw loneSurrogate();
     const bytes = Buffer.byteLength(text, "utf8");
     writeStrHead(bytes);
@@ -303,10 +310,23 @@ interface WellFormed {
 }
 
 function writeBin(bytes: Uint8Array): void {
-  writeLength(bytes.length, 0, 0, 0xc4, 0xc5, 0xc6, "a bin");
-  room(bytes.length);
+  const length = lengthOf(bytes);
+  writeLength(length, 0, 0, 0xc4, 0xc5, 0xc6, "a bin");
+  room(length);
   target.set(bytes, pos);
-  pos += bytes.length;
+  pos += length;
+}
+
+/** TypedArray.prototype's own `length` getter, which a subclass cannot override. */
+const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "length")?.get as (this: Uint8Array) => number;
+
+/**
+ * The bytes a Uint8Array holds, as `set` copies them: a subclass's `length`
+ * that said more would leave the slab's bytes after the copy (another
+ * message's, a HELLO's password say) in the body unwritten.
+ */
+function lengthOf(bytes: Uint8Array): number {
+  return typedArrayLength.call(bytes);
 }
 
 function writeArray(values: readonly unknown[], depth: number): void {
@@ -341,7 +361,7 @@ function writeExtData(ext: ExtData): void {
 
 /** An extension: the fixext form for 1, 2, 4, 8 and 16 bytes, else ext 8, 16 or 32; then its type and bytes. */
 function writeExtension(type: number, data: Uint8Array): void {
-  const length = data.length;
+  const length = lengthOf(data);
   const fixHead = FIXEXT_HEADS[length];
   if (fixHead !== undefined) {
     room(1);

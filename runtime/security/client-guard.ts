@@ -1,4 +1,4 @@
-import { UnauthorizedError } from "../errors.js";
+import { EncodeError, UnauthorizedError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { ControlMessage, Envelope, Guard, PeerControl, WorkMessage } from "../peer/guard.js";
 import type { ClientPlugin } from "./plugin.js";
@@ -106,6 +106,13 @@ export class ClientGuard implements Guard {
   private sendHello(envelope: Envelope, plugin: ClientPlugin, handshake: Handshake): void {
     handshake.hellosLeft--;
     const [login, password] = plugin.hello(handshake.challenge, this.routingId);
-    this.peer.send(envelope, { type: "HELLO", id: handshake.id, login, password });
+    try {
+      this.peer.send(envelope, { type: "HELLO", id: handshake.id, login, password });
+    } catch (error) {
+      // A HELLO that cannot go (credentials over limits.maxMessageSize): no answer will come, so its calls fail now.
+      this.handshake = undefined;
+      const why = error instanceof Error ? error.message : String(error);
+      for (const waiting of handshake.waiting) this.peer.fail(waiting, new EncodeError(`the HELLO cannot be sent: ${why}`));
+    }
   }
 }

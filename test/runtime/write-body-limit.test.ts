@@ -5,9 +5,10 @@
  * limit is refused once that is certain, before the rest of it is read or
  * memory is made for it.
  */
-import { Encoder } from "@msgpack/msgpack";
+import { Encoder, ExtData } from "@msgpack/msgpack";
+import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { encodeValue, TooLargeError } from "pseud/protocol";
+import { encodeMessage, encodeValue, TooLargeError } from "pseud/protocol";
 import { Prng } from "../fuzz/prng.js";
 
 const library = new Encoder({ ignoreUndefined: false });
@@ -88,5 +89,65 @@ describe("the writer's size limit", () => {
     expect(() => encodeValue(Array.from({ length: 3_000 }, () => 12345), 6_000)).toThrow(TooLargeError);
     expect(encodeValue({ after: "refusal" }).equals(Buffer.from(library.encode({ after: "refusal" })))).toBe(true);
     expect(before.equals(copy)).toBe(true);
+  });
+
+  it("refuses a maxBytes that is not a number ≥ 0, -1 included (a limit of NaN let small bodies through)", () => {
+    for (const bad of [Number.NaN, -1, null, "10"]) {
+      expect(() => encodeValue("hello", bad as number)).toThrow(RangeError);
+      expect(() => encodeMessage({ type: "OK", id: Buffer.alloc(16), value: 1 }, [], bad as number)).toThrow(RangeError);
+    }
+    expect(encodeValue("hello", Number.POSITIVE_INFINITY).length).toBe(6);
+    expect(() => encodeValue(null, 0)).toThrow(TooLargeError);
+  });
+
+  it("refuses a string whose length alone is over the limit without reading it", () => {
+    const byteLength = vi.spyOn(Buffer, "byteLength");
+    const wellFormed = vi.spyOn(String.prototype as unknown as { isWellFormed(): boolean }, "isWellFormed");
+    expect(() => encodeValue(["key", "a".repeat(5_000_000)], 4 * KiB)).toThrow(TooLargeError);
+    expect(byteLength).not.toHaveBeenCalled();
+    expect(wellFormed).not.toHaveBeenCalled();
+  });
+
+  it("writes a Uint8Array subclass's own bytes, whatever its length getter says (the slab's other bytes never go out)", () => {
+    class Liar extends Uint8Array {
+      override get length(): number {
+        return 64;
+      }
+    }
+    encodeValue("s".repeat(200)); // bytes in the slab after this point that a longer claim would send
+    const lie = new Liar([1, 2, 3]);
+    expect(encodeValue(lie).equals(Buffer.from(library.encode(Uint8Array.of(1, 2, 3))))).toBe(true);
+    expect(encodeValue(new ExtData(5, lie)).equals(Buffer.from(library.encode(new ExtData(5, Uint8Array.of(1, 2, 3)))))).toBe(true);
+  });
+
+  it("agrees with the unlimited writer at limits 1–64, around the body's size and around the slab's halves (fast-check, from the review)", () => {
+    const leaf = fc.oneof(
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom(0x7f, 0x80, 0xffff, 0x10000, 2 ** 32, 2 ** 53 - 1, -33, -129, -(2 ** 31) - 1),
+      fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }),
+      fc.string({ maxLength: 40 }),
+      fc.tuple(fc.constantFrom("a", "é", "😀"), fc.integer({ min: 0, max: 5_000 })).map(([unit, n]) => unit.repeat(n)),
+      fc.integer({ min: 0, max: 9_000 }).map((n) => new Uint8Array(n).fill(7)),
+      fc.tuple(fc.integer({ min: 0, max: 122 }), fc.integer({ min: 0, max: 20_000 })).map(([type, n]) => new ExtData(type, new Uint8Array(n))),
+      fc.date({ noInvalidDate: true }),
+      fc.constantFrom(null, undefined, true),
+    );
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof({ depthSize: "small" }, leaf, fc.array(tie("tree"), { maxLength: 20 }), fc.dictionary(fc.string({ maxLength: 10 }), tie("tree"), { maxKeys: 10 })),
+    }));
+    fc.assert(
+      fc.property(tree, (v) => {
+        const unlimited = Buffer.from(encodeValue(v));
+        const n = unlimited.length;
+        const limits = [n, n - 1, n + 1, n - 8, n + 8, 4088, 4095, 4096, 4097, 8184, 8191, 8192, 8193, ...Array.from({ length: 64 }, (_, i) => i + 1)];
+        for (const limit of limits.filter((l) => l >= 0)) {
+          if (n <= limit) expect(encodeValue(v, limit).equals(unlimited)).toBe(true);
+          else expect(() => encodeValue(v, limit)).toThrow(TooLargeError);
+        }
+        expect(encodeValue(v).equals(unlimited)).toBe(true);
+      }),
+      { numRuns: 300, seed: 424242 },
+    );
   });
 });
