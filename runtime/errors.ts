@@ -121,6 +121,19 @@ export class EncodeError extends PseudError {
   override name = "EncodeError";
 }
 
+/**
+ * An argument or result over `limits.maxMessageSize` (or an encode's
+ * `maxBytes`): encoding stopped as soon as that was certain, and no memory
+ * was made for it beyond the limit (while a message outgrows its memory,
+ * the old and the new are alive together: at most about twice the limit at
+ * once). A value of any size costs about what writing the limit's worth of
+ * it costs, and what reading the value takes before that (a map's keys are
+ * listed before its header is written).
+ */
+export class TooLargeError extends EncodeError {
+  override name = "TooLargeError";
+}
+
 /** One problem a validator found: where in the value, and what. */
 export interface ValidationIssue {
   readonly path: readonly PropertyKey[];

@@ -29,6 +29,7 @@ export {
   RemoteError,
   ServiceNotFoundError,
   TimeoutError,
+  TooLargeError,
   UnauthorizedError,
   UnreachableError,
   ValidationError,

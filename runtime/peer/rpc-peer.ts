@@ -1,9 +1,8 @@
-import { ClosedError, EncodeError, errorFromRemote, OverloadedError, PseudError } from "../errors.js";
+import { ClosedError, EncodeError, errorFromRemote, OverloadedError, PseudError, TooLargeError } from "../errors.js";
 import { type Limits, overSize, resolveLimits } from "../limits.js";
 import type { Logger } from "../logger.js";
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "../protocol/decode-limits.js";
 import { decodeFrames, type Decoded, encodeMessage, type Message, type Work } from "../protocol/frames.js";
-import { TooLargeError } from "../protocol/write-body.js";
 import type { LogRateLimit } from "../rate-limited-logger.js";
 import { RouterSocket, type RouterSocketOptions, type SendDone, type SendPolicy, type SocketHandlers } from "../transport/router-socket.js";
 import type { CallContext, Predicate } from "./call-context.js";

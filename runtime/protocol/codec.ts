@@ -17,7 +17,7 @@ import { writeBody } from "./write-body.js";
  * timestamp's encoding, and is the oracle our tests compare both with.
  */
 
-export { MAX_RETAINED_ENCODE_BUFFER, TooLargeError } from "./write-body.js";
+export { MAX_RETAINED_ENCODE_BUFFER } from "./write-body.js";
 
 /**
  * Encodes one value (see {@link writeBody} for how each type is written).

@@ -4,7 +4,7 @@
  * codec as pseud peers speak it, message ids, and Z85 (ZeroMQ's text form of
  * CURVE keys). A service does not need any of it: `pseud` is its entry.
  */
-export { decodeValue, encodeValue, MAX_RETAINED_ENCODE_BUFFER, TooLargeError } from "./codec.js";
+export { decodeValue, encodeValue, MAX_RETAINED_ENCODE_BUFFER } from "./codec.js";
 export { EVENT_METHOD, eventNames, MAX_EVENT_NAME_LENGTH, MAX_SUBSCRIBED_NAMES, SUBSCRIBE_METHOD, UNSUBSCRIBE_METHOD } from "./events.js";
 export { type Credential, type Decoded, decodeFrames, encodeMessage, type Failure, type Message, type Work } from "./frames.js";
 export { newMessageId } from "./message-id.js";

@@ -1,5 +1,5 @@
 import { EXT_TIMESTAMP, ExtData, encodeTimestampExtension } from "@msgpack/msgpack";
-import { EncodeError } from "../errors.js";
+import { EncodeError, TooLargeError } from "../errors.js";
 import { DEFAULT_MAX_DEPTH } from "./decode-limits.js";
 import { PICKLED_EXT_TYPES } from "./pickled-ext.js";
 
@@ -40,19 +40,6 @@ let start = 0;
 let writing = false;
 /** The most bytes the message being written may take. */
 let limit = Number.POSITIVE_INFINITY;
-
-/**
- * A body over the most bytes it may take: {@link writeBody} stops writing
- * it as soon as that is certain, and makes no memory for it beyond the
- * limit (while a message outgrows its memory, the old and the new are alive
- * together: at most about twice the limit at once). A value of any size
- * costs about what writing the limit's worth of it costs, and what reading
- * the value takes before that (a map's keys are listed before its header
- * is written).
- */
-export class TooLargeError extends EncodeError {
-  override name = "TooLargeError";
-}
 
 /**
  * Writes one value as msgpack, as pseud peers speak it (PROTOCOL.md,

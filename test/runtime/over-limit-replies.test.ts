@@ -8,8 +8,7 @@
  * come.
  */
 import { describe, expect, it } from "vitest";
-import { Client, EncodeError, type Logger, Server, silentLogger } from "pseud";
-import { TooLargeError } from "pseud/protocol";
+import { Client, EncodeError, type Logger, Server, silentLogger, TooLargeError } from "pseud";
 import { closeAfter } from "../helpers.js";
 import { KEYS } from "../security/secured.js";
 

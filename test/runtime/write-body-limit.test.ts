@@ -8,7 +8,8 @@
 import { Encoder, ExtData } from "@msgpack/msgpack";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { encodeMessage, encodeValue, TooLargeError } from "pseud/protocol";
+import { TooLargeError } from "pseud";
+import { encodeMessage, encodeValue } from "pseud/protocol";
 import { Prng } from "../fuzz/prng.js";
 
 const library = new Encoder({ ignoreUndefined: false });
