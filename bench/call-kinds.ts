@@ -146,10 +146,7 @@ function sixFrames(body: Buffer): Buffer[] {
 /**
  * A raw DEALER: sends the frames, the ROUTER echoes them; replies come back in
  * order, so a queue matches them. `copying`: each send copies the last frame
- * into fresh memory first. A message goes straight to the socket; if
- * zeromq.js refuses it because an earlier send still waits for room ("Socket
- * is busy writing": it allows one at a time), it goes into a backlog sent one
- * at a time once that send is done, as pseud's own sends queue.
+ * into fresh memory first. Sent through {@link oneAtATime}.
  */
 function rawCaller(endpoint: string, frames: Buffer | Buffer[], options: { curve?: BenchKeys; copying?: boolean } = {}): Caller {
   const { curve, copying = false } = options;
@@ -162,29 +159,9 @@ function rawCaller(endpoint: string, frames: Buffer | Buffer[], options: { curve
   void (async () => {
     for await (const _ of dealer) waiting.shift()?.resolve();
   })().catch(() => {});
-  const failAll = (error: unknown) => {
+  const send = oneAtATime((message: Buffer | Buffer[]) => dealer.send(message), (error) => {
     for (const call of waiting.splice(0)) call.reject(error);
-  };
-  const backlog: (Buffer | Buffer[])[] = [];
-  let lastSend: Promise<void> = Promise.resolve();
-  let draining = false;
-  const drain = async () => {
-    draining = true;
-    await lastSend.catch(() => {});
-    for (let next = backlog.shift(); next !== undefined; next = backlog.shift()) await dealer.send(next);
-    draining = false;
-  };
-  const send = (message: Buffer | Buffer[]) => {
-    if (draining) return void backlog.push(message);
-    try {
-      lastSend = dealer.send(message);
-      lastSend.catch(failAll);
-    } catch (error) {
-      if ((error as { code?: string }).code !== "EBUSY") throw error;
-      backlog.push(message);
-      drain().catch(failAll);
-    }
-  };
+  });
   return {
     call: () =>
       new Promise<void>((resolve, reject) => {
@@ -199,8 +176,7 @@ function rawCaller(endpoint: string, frames: Buffer | Buffer[], options: { curve
  * A raw ROUTER, as a pseud client is (mandatory, probing, addressing the
  * server by its routing id): sends `[server's routing id, ...the six frames]`.
  * Calls wait for the echo of its probe, which says the connection is up (a
- * ROUTER drops what it cannot route yet). One send at a time, as zeromq.js
- * allows: the rest wait in a backlog, as in {@link rawCaller}.
+ * ROUTER drops what it cannot route yet). Sent as {@link rawCaller} sends.
  */
 function routerCaller(endpoint: string, frames: Buffer[]): Caller {
   const router = new Router({ linger: 0, mandatory: true, probeRouter: true });
@@ -214,33 +190,13 @@ function routerCaller(endpoint: string, frames: Buffer[]): Caller {
       else waiting.shift()?.resolve();
     }
   })().catch(() => {});
-  const failAll = (error: unknown) => {
+  const send = oneAtATime((message: Buffer[]) => router.send(message), (error) => {
     for (const call of waiting.splice(0)) call.reject(error);
-  };
-  const backlog: Buffer[][] = [];
-  let draining = false;
-  let lastSend: Promise<void> = Promise.resolve();
-  const drain = async () => {
-    draining = true;
-    await lastSend.catch(() => {});
-    for (let next = backlog.shift(); next !== undefined; next = backlog.shift()) await router.send(next);
-    draining = false;
-  };
-  const send = () => {
-    if (draining) return void backlog.push(frames);
-    try {
-      lastSend = router.send(frames);
-      lastSend.catch(failAll);
-    } catch (error) {
-      if ((error as { code?: string }).code !== "EBUSY") throw error;
-      backlog.push(frames);
-      drain().catch(failAll);
-    }
-  };
+  });
   const call = () =>
     new Promise<void>((resolve, reject) => {
       waiting.push({ resolve, reject });
-      send();
+      send(frames);
     });
   return {
     call: () => {
@@ -251,6 +207,36 @@ function routerCaller(endpoint: string, frames: Buffer[]): Caller {
       });
     },
     close: async () => router.close(),
+  };
+}
+
+/**
+ * A send function over zeromq.js's `send`: a message goes straight to the
+ * socket; if zeromq.js refuses it because an earlier send still waits for
+ * room ("Socket is busy writing": it allows one at a time), it goes into a
+ * backlog sent one at a time once that send is done, as pseud's own sends
+ * queue. A send that fails tells `failed`.
+ */
+function oneAtATime<M>(send: (message: M) => Promise<void>, failed: (error: unknown) => void): (message: M) => void {
+  const backlog: M[] = [];
+  let lastSend: Promise<void> = Promise.resolve();
+  let draining = false;
+  const drain = async () => {
+    draining = true;
+    await lastSend.catch(() => {});
+    for (let next = backlog.shift(); next !== undefined; next = backlog.shift()) await send(next);
+    draining = false;
+  };
+  return (message) => {
+    if (draining) return void backlog.push(message);
+    try {
+      lastSend = send(message);
+      lastSend.catch(failed);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EBUSY") throw error;
+      backlog.push(message);
+      drain().catch(failed);
+    }
   };
 }
 
