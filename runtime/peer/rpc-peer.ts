@@ -198,8 +198,9 @@ export class RpcPeer implements PeerControl {
       frames = this.frame([peer, EMPTY], { type: "WORK", id, work: { method, args, kwargs } });
     } catch (error) {
       this.pending.release(id);
-      if (error instanceof TooLargeError) return Promise.reject(new TooLargeError(`arguments of ${method}: ${error.message}`));
-      return Promise.reject(error instanceof EncodeError ? new EncodeError(`arguments of ${method}: ${error.message}`) : PseudError.from(error));
+      if (!(error instanceof EncodeError)) return Promise.reject(PseudError.from(error));
+      const Named = error instanceof TooLargeError ? TooLargeError : EncodeError;
+      return Promise.reject(new Named(`arguments of ${method}: ${error.message}`));
     }
     const result = this.pending.add(id, peer, method, timeoutMs, frames, options.signal);
     // A call that settled already (its signal had fired) is not sent: its WORK would run for no one.

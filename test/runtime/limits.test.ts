@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Dealer } from "zeromq";
-import { Client, ClosedError, DEFAULT_LIMITS, EncodeError, OverloadedError, type PeerInfo, resolveLimits, Server, silentLogger } from "pseud";
+import { Client, ClosedError, DEFAULT_LIMITS, EncodeError, OverloadedError, type PeerInfo, resolveLimits, Server, silentLogger, TooLargeError } from "pseud";
 import { decodeFrames, encodeMessage, type Message, newMessageId } from "pseud/protocol";
 import { closeAfter, deferred } from "../helpers.js";
 
@@ -147,15 +147,20 @@ describe("message size", () => {
     expect(sizes).toEqual([5]);
   });
 
-  it("fails a call whose WORK is over maxMessageSize at once with EncodeError, and answers a result over it with ValueError", async () => {
+  it("fails a call whose WORK is over maxMessageSize at once with TooLargeError (an EncodeError), and answers a result over it with ValueError", async () => {
     const server = closeAfter(new Server("svc", { logger: silentLogger, limits: { maxMessageSize: 64 * 1024 } }));
     server.register("grow", (n: number) => "g".repeat(n));
+    server.register("growNested", (n: number) => ({ a: [1, 2, { b: "é".repeat(n) }], c: 5 }));
     const client = closeAfter(new Client("svc", { logger: silentLogger, limits: { maxMessageSize: 64 * 1024 } }));
     client.connect(await server.bind("tcp://127.0.0.1:*"));
     const error = await client.call("grow", ["a".repeat(100 * 1024)]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TooLargeError);
     expect(error).toBeInstanceOf(EncodeError);
-    expect((error as Error).message).toContain("limits.maxMessageSize");
-    await expect(client.call("grow", [100 * 1024])).rejects.toMatchObject({ remoteClass: "ValueError", remoteMessage: expect.stringContaining("limits.maxMessageSize") });
+    expect((error as Error).message).toBe("arguments of grow: the WORK is over limits.maxMessageSize (65536 bytes)");
+    for (const method of ["grow", "growNested"]) {
+      await expect(client.call(method, [100 * 1024])).rejects.toMatchObject({ remoteClass: "ValueError", remoteMessage: expect.stringContaining("limits.maxMessageSize") });
+    }
+    await expect.poll(() => server.load().callsInFlight).toBe(0);
     expect(await client.call("grow", [10])).toBe("gggggggggg");
   });
 });
